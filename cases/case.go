@@ -134,6 +134,10 @@ type Wall struct {
 	Triangles [][3]r3.Vec // stl: vertices, m
 
 	Motion Motion
+
+	// RemovedAt is the simulated time at which the wall disappears, s,
+	// such as a gate under a hopper outlet. Zero means never.
+	RemovedAt float64
 }
 
 // Motion is the prescribed rigid motion of a wall: a translation at
