@@ -1,0 +1,167 @@
+package lbm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/neusim/neusim/mesh"
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+func TestLatticeIsotropy(t *testing.T) {
+	for _, lat := range []*Lattice{D2Q9(), D3Q19()} {
+		// Isotropy up to second order: sum w = 1, sum w c_a c_b = c_s^2 d_ab.
+		var sumW float64
+		var second [3][3]float64
+		for i, c := range lat.C {
+			sumW += lat.W[i]
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					second[a][b] += lat.W[i] * float64(c[a]*c[b])
+				}
+			}
+			o := lat.C[lat.Opp[i]]
+			if o[0] != -c[0] || o[1] != -c[1] || o[2] != -c[2] {
+				t.Errorf("%s: Opp[%d] = %d is not the opposite velocity", lat.Name, i, lat.Opp[i])
+			}
+		}
+		if math.Abs(sumW-1) > 1e-15 {
+			t.Errorf("%s: weights sum to %g, want 1", lat.Name, sumW)
+		}
+		for a := 0; a < lat.D; a++ {
+			for b := 0; b < lat.D; b++ {
+				want := 0.0
+				if a == b {
+					want = csSq
+				}
+				if math.Abs(second[a][b]-want) > 1e-15 {
+					t.Errorf("%s: sum w c_%d c_%d = %g, want %g", lat.Name, a, b, second[a][b], want)
+				}
+			}
+		}
+	}
+}
+
+func smallConfig(t *testing.T) Config {
+	t.Helper()
+	g, err := mesh.NewGrid(20, 10, 1, 1e-3, r3.Vec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{Grid: g, TimeStep: 0.1, Duration: 1, Viscosity: 1e-6, Density: 1000}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		modify func(c *Config)
+		want   []string
+	}{
+		{"tau below half", func(c *Config) { c.Viscosity = -1e-9 }, []string{"Viscosity", "-1e-09"}},
+		{"tau at half", func(c *Config) { c.Viscosity = 1e-30 }, []string{"tau", "0.5", "raise the time step"}},
+		{"mach too high", func(c *Config) { c.Faces[YMax].Velocity = r3.Vec{X: 0.01} }, []string{"Mach", "1.73", "MaxMach 0.3"}},
+		{"wall normal velocity", func(c *Config) { c.Faces[YMax].Velocity = r3.Vec{Y: 1e-6} }, []string{"Faces[y+]", "tangentially"}},
+		{"unpaired periodic", func(c *Config) { c.Faces[XMin].Kind = Periodic }, []string{"Faces[x-]", "periodic", "Faces[x+]"}},
+		{"no grid", func(c *Config) { c.Grid = nil }, []string{"Grid"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig(t)
+			tc.modify(&cfg)
+			_, err := New(cfg)
+			if err == nil {
+				t.Fatal("New returned no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// A run with a solid obstacle, a moving lid and a body force gives the
+// same bits with one worker and with several.
+func TestWorkersBitIdentical(t *testing.T) {
+	run := func(workers int) []float64 {
+		cfg := smallConfig(t)
+		g, _ := mesh.NewGrid(24, 17, 1, 1e-3, r3.Vec{})
+		g.MarkSolid(mesh.SolidSphere{Centre: r3.Vec{X: 0.01, Y: 0.008}, Radius: 0.003})
+		cfg.Grid = g
+		cfg.Faces[YMax].Velocity = r3.Vec{X: 1e-4}
+		cfg.BodyAcceleration = r3.Vec{Y: -1e-6}
+		cfg.Workers = workers
+		var last []float64
+		sink := FieldSinkFunc(func(step int64, time float64, fields []mesh.Field) error {
+			last = append(last[:0], fields[0].Data...)
+			last = append(last, fields[1].Data...)
+			return nil
+		})
+		if err := Run(context.Background(), cfg, sink, nil); err != nil {
+			t.Fatal(err)
+		}
+		return last
+	}
+	one, many := run(1), run(5)
+	for i := range one {
+		if math.Float64bits(one[i]) != math.Float64bits(many[i]) {
+			t.Fatalf("value %d: %v with 1 worker, %v with 5", i, one[i], many[i])
+		}
+	}
+}
+
+func TestRunFramesAndCancel(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.OutputInterval = 0.25
+	var steps []int64
+	sink := FieldSinkFunc(func(step int64, time float64, fields []mesh.Field) error {
+		steps = append(steps, step)
+		for _, f := range fields {
+			if err := f.Check(cfg.Grid); err != nil {
+				t.Error(err)
+			}
+		}
+		return nil
+	})
+	if err := Run(context.Background(), cfg, sink, nil); err != nil {
+		t.Fatal(err)
+	}
+	// An interval of 0.25 s is round(2.5) = 3 steps; the last frame is at
+	// the end of the run, step 10.
+	if fmt.Sprint(steps) != "[0 3 6 9 10]" {
+		t.Errorf("frames at steps %v, want [0 3 6 9 10]", steps)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	count := 0
+	sink = FieldSinkFunc(func(step int64, time float64, fields []mesh.Field) error {
+		count++
+		cancel()
+		return nil
+	})
+	if err := Run(ctx, cfg, sink, nil); err != context.Canceled {
+		t.Errorf("Run after cancel returned %v, want context.Canceled", err)
+	}
+	if count != 1 {
+		t.Errorf("%d frames sent before the cancellation took effect, want 1", count)
+	}
+}
+
+func TestWarnNearHalfTau(t *testing.T) {
+	cfg := smallConfig(t)
+	cfg.TimeStep = 1 // tau = 1/2 + 3 nu dt / dx^2 = 0.503
+	cfg.Viscosity = 1e-9
+	var buf bytes.Buffer
+	cfg.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+	if _, err := New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "tau=0.503") {
+		t.Errorf("log %q has no warning with tau=0.503", buf.String())
+	}
+}

@@ -1,0 +1,31 @@
+// Package lbm is a lattice Boltzmann solver for weakly compressible
+// isothermal flow on a structured mesh.Grid: D2Q9 on 2D grids and D3Q19 on
+// 3D grids, with the BGK or the two-relaxation-time (TRT) collision
+// operator.
+//
+// Boundaries: halfway bounce-back walls at solid nodes and on the faces
+// of the grid (a wall at the face lies half a spacing beyond the last
+// node), moving walls by Ladd's correction, velocity inlets, pressure
+// outlets by anti-bounce-back, periodic faces, and a uniform body force
+// by Guo's forcing.
+//
+// Units. A Config is in SI units. The lattice spacing is the grid spacing
+// dx (m) and the lattice time step dt (s) is Config.TimeStep; the
+// relaxation time is tau = 1/2 + 3 nu dt / dx^2 and lattice speeds are
+// u dt / dx. Two limits follow and are checked by New: tau must exceed
+// 1/2 (BGK becomes unreliable below about 0.51), and the Mach number
+// sqrt(3) u dt / dx must stay below Config.MaxMach (0.3 by default;
+// compressibility errors grow as its square and are about 1 percent at
+// 0.1). Refining the grid at fixed tau (diffusive scaling, dt ~ dx^2)
+// lowers the Mach number; shortening dt at a fixed grid lowers both.
+//
+// Output. Run sends the velocity (m/s), the gauge pressure
+// p = c_s^2 (rho - rho_0) (Pa), the density (kg/m^3) and the solid mask
+// at the grid nodes to a FieldSink at every output interval. A step
+// updates every node from the previous state only, so the result is the
+// same bit for bit for any number of workers.
+//
+// Errors and panics: invalid configurations and diverged solutions are
+// returned as errors that name the value and the fix; panics are reserved
+// for programming errors such as a node index outside the grid.
+package lbm

@@ -1,0 +1,366 @@
+package lbm
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/neusim/neusim/mesh"
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+// Solver is a lattice Boltzmann simulation advanced step by step. Run
+// drives one for a whole configured run; tests and tools that need the
+// state between steps use it directly.
+//
+// The populations are stored post-collision, one array per lattice
+// velocity (structure of arrays). Each step pulls the populations each
+// node receives from the previous array, collides them and writes the
+// result to a second array, so nodes are independent within a step and
+// any partition of the nodes among workers gives the same bits.
+type Solver struct {
+	cfg   Config
+	grid  *mesh.Grid
+	lat   *Lattice
+	units Units
+	tau   float64
+	links *links
+	kern  *kernel
+
+	f, next []float64 // populations, index i*nodes + node
+	nodes   int
+	step    int64
+
+	parts   [][2]int // node ranges of the workers, whole rows each
+	scratch []scratch
+}
+
+// scratch is one worker's per-node work space.
+type scratch struct {
+	f, feq, src, out []float64
+}
+
+// New checks cfg and returns a solver at time 0 with the initial state.
+func New(cfg Config) (*Solver, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	g := cfg.Grid
+	lat := D3Q19()
+	if g.Is2D() {
+		lat = D2Q9()
+	}
+	units := cfg.units()
+	tau := units.Tau(cfg.Viscosity)
+	a := cfg.BodyAcceleration
+	accel := [3]float64{units.LatticeAcceleration(a.X), units.LatticeAcceleration(a.Y), units.LatticeAcceleration(a.Z)}
+	if lat.D == 2 {
+		accel[2] = 0
+	}
+	s := &Solver{
+		cfg:   cfg,
+		grid:  g,
+		lat:   lat,
+		units: units,
+		tau:   tau,
+		links: buildLinks(g, lat, cfg.Faces, units),
+		kern:  newKernel(lat, newRelaxation(cfg.Collision, tau), accel),
+		nodes: g.Len(),
+	}
+	s.f = make([]float64, lat.Q*s.nodes)
+	s.next = make([]float64, lat.Q*s.nodes)
+	s.partition(cfg.Workers)
+	s.initialise()
+	return s, nil
+}
+
+// partition splits the rows of the grid (lines of nodes along x) into
+// contiguous ranges, one per worker.
+func (s *Solver) partition(workers int) {
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rows := s.grid.Dims[1] * s.grid.Dims[2]
+	workers = max(1, min(workers, rows))
+	nx := s.grid.Dims[0]
+	for w := 0; w < workers; w++ {
+		lo, hi := rows*w/workers, rows*(w+1)/workers
+		s.parts = append(s.parts, [2]int{lo * nx, hi * nx})
+	}
+	q := s.lat.Q
+	for range s.parts {
+		s.scratch = append(s.scratch, scratch{
+			f: make([]float64, q), feq: make([]float64, q), src: make([]float64, q), out: make([]float64, q),
+		})
+	}
+}
+
+// Lattice returns the velocity set in use, D2Q9 or D3Q19.
+func (s *Solver) Lattice() *Lattice { return s.lat }
+
+// Units returns the conversion between lattice and SI units.
+func (s *Solver) Units() Units { return s.units }
+
+// Tau returns the relaxation time of the viscous moments, in time steps.
+func (s *Solver) Tau() float64 { return s.tau }
+
+// Steps returns the number of steps taken since time 0.
+func (s *Solver) Steps() int64 { return s.step }
+
+// Time returns the simulated time, s.
+func (s *Solver) Time() float64 { return float64(s.step) * s.cfg.TimeStep }
+
+// Step advances the solution by one time step.
+func (s *Solver) Step() {
+	if len(s.parts) == 1 {
+		s.streamCollide(s.parts[0][0], s.parts[0][1], &s.scratch[0])
+	} else {
+		var wg sync.WaitGroup
+		for w, p := range s.parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.streamCollide(p[0], p[1], &s.scratch[w])
+			}()
+		}
+		wg.Wait()
+	}
+	s.f, s.next = s.next, s.f
+	s.step++
+}
+
+// streamCollide updates nodes lo to hi-1: it pulls each node's incoming
+// populations from the previous state, applies the boundary conditions of
+// links that end outside the fluid, and collides.
+func (s *Solver) streamCollide(lo, hi int, sc *scratch) {
+	q, nodes := s.lat.Q, s.nodes
+	old, next := s.f, s.next
+	offset, slot := s.links.offset, s.links.slot
+	solid := s.grid.Solid
+	f := sc.f
+	for node := lo; node < hi; node++ {
+		if solid != nil && solid[node] {
+			continue
+		}
+
+		// Streaming: pull from the upstream neighbours.
+		if sl := slot[node]; sl < 0 {
+			for i := 0; i < q; i++ {
+				f[i] = old[i*nodes+node-offset[i]]
+			}
+		} else {
+			s.gatherBoundary(node, int(sl), f)
+		}
+
+		// Collision.
+		rho, u := s.kern.moments(f)
+		s.kern.collide(f, rho, u, sc.feq, sc.src, sc.out)
+		for i, v := range sc.out {
+			next[i*nodes+node] = v
+		}
+	}
+}
+
+// gatherBoundary pulls the populations of a node next to a boundary or a
+// periodic face into f. Populations arriving from outside the fluid come
+// back from the node's own outgoing populations: bounce-back with Ladd's
+// term 2 w_i rho_0 (c_i.u_w)/c_s^2 for walls and inlets (Ladd 1994, eq.
+// 3.2), and anti-bounce-back
+// f_i = -f*_opp(i) + 2 w_i rho_b [1 + (c_i.u)^2/(2 c_s^4) - u.u/(2 c_s^2)]
+// for pressure outlets (Krueger et al. 2017, eq. 5.53), with u the node's
+// velocity at the previous step.
+func (s *Solver) gatherBoundary(node, sl int, f []float64) {
+	q, nodes := s.lat.Q, s.nodes
+	old := s.f
+	k := s.kern
+	row := s.links.source[sl*q : (sl+1)*q]
+	var uNode [3]float64
+	haveU := false
+	for i, src := range row {
+		if src >= 0 {
+			f[i] = old[i*nodes+int(src)]
+			continue
+		}
+		bc := &s.links.bcs[-1-src]
+		out := old[k.opp[i]*nodes+node]
+		switch bc.kind {
+		case Pressure:
+			if !haveU {
+				uNode = s.nodeVelocity(node)
+				haveU = true
+			}
+			cu := k.cx[i]*uNode[0] + k.cy[i]*uNode[1] + k.cz[i]*uNode[2]
+			usq := uNode[0]*uNode[0] + uNode[1]*uNode[1] + uNode[2]*uNode[2]
+			f[i] = -out + 2*k.w[i]*bc.rho*(1+4.5*cu*cu-1.5*usq)
+		default:
+			cu := k.cx[i]*bc.u[0] + k.cy[i]*bc.u[1] + k.cz[i]*bc.u[2]
+			f[i] = out + 6*k.w[i]*cu
+		}
+	}
+}
+
+// nodeVelocity returns the lattice velocity of a node from its
+// post-collision populations in the current state.
+func (s *Solver) nodeVelocity(node int) [3]float64 {
+	var buf [19]float64
+	f := buf[:s.lat.Q]
+	for i := range f {
+		f[i] = s.f[i*s.nodes+node]
+	}
+	_, u := s.kern.postMoments(f)
+	return u
+}
+
+// nodeState returns the lattice density and velocity of a fluid node.
+func (s *Solver) nodeState(node int) (rho float64, u [3]float64) {
+	var buf [19]float64
+	f := buf[:s.lat.Q]
+	for i := range f {
+		f[i] = s.f[i*s.nodes+node]
+	}
+	return s.kern.postMoments(f)
+}
+
+// Velocity returns the velocity at node n in m/s, zero at solid nodes.
+func (s *Solver) Velocity(n int) r3.Vec {
+	if s.grid.IsSolid(n) {
+		return r3.Vec{}
+	}
+	_, u := s.nodeState(n)
+	return r3.Vec{X: s.units.Speed(u[0]), Y: s.units.Speed(u[1]), Z: s.units.Speed(u[2])}
+}
+
+// Pressure returns the gauge pressure at node n in Pa, zero at solid nodes.
+func (s *Solver) Pressure(n int) float64 {
+	if s.grid.IsSolid(n) {
+		return 0
+	}
+	rho, _ := s.nodeState(n)
+	return s.units.Pressure(rho)
+}
+
+// initialise sets every fluid node to the post-collision state of the
+// initial field: equilibrium plus the non-equilibrium part of the velocity
+// gradient, f_i^neq = -w_i rho tau / c_s^2 (c_ia c_ib - c_s^2 d_ab) d_a u_b
+// (Krueger et al. 2017, eq. 5.91), then collided once.
+func (s *Solver) initialise() {
+	g, lat, k := s.grid, s.lat, s.kern
+	sc := &s.scratch[0]
+	fneq := make([]float64, lat.Q)
+	for node := 0; node < s.nodes; node++ {
+		if g.IsSolid(node) {
+			continue
+		}
+		rho, u, grad := s.initialState(node)
+		k.equilibrium(rho, u, sc.feq)
+		for i := range fneq {
+			c := [3]float64{k.cx[i], k.cy[i], k.cz[i]}
+			var qdu float64
+			for a := 0; a < 3; a++ {
+				for b := 0; b < 3; b++ {
+					qab := c[a] * c[b]
+					if a == b {
+						qab -= csSq
+					}
+					qdu += qab * grad[a][b]
+				}
+			}
+			fneq[i] = -k.w[i] * rho * s.tau / csSq * qdu
+		}
+		for i := range sc.f {
+			sc.f[i] = sc.feq[i] + fneq[i]
+		}
+		k.collide(sc.f, rho, u, sc.feq, sc.src, sc.out)
+		for i, v := range sc.out {
+			s.f[i*s.nodes+node] = v
+		}
+	}
+}
+
+// initialState returns the lattice density, velocity and velocity
+// gradient grad[a][b] = d u_b / d x_a of the initial field at a node.
+func (s *Solver) initialState(node int) (rho float64, u [3]float64, grad [3][3]float64) {
+	if s.cfg.Initial == nil {
+		return 1, u, grad
+	}
+	g := s.grid
+	p := g.Point(g.Coords(node))
+	uSI, pressure := s.cfg.Initial(p)
+	rho = s.units.LatticeDensity(pressure)
+	u = [3]float64{s.units.LatticeSpeed(uSI.X), s.units.LatticeSpeed(uSI.Y), s.units.LatticeSpeed(uSI.Z)}
+
+	// Central differences over a small fraction of dx: the initial field
+	// is a function, so no grid error enters. The lattice gradient is
+	// du/dx * dt.
+	h := 1e-3 * g.Spacing
+	for a := 0; a < s.lat.D; a++ {
+		var e r3.Vec
+		switch a {
+		case 0:
+			e.X = h
+		case 1:
+			e.Y = h
+		case 2:
+			e.Z = h
+		}
+		up, _ := s.cfg.Initial(r3.Add(p, e))
+		um, _ := s.cfg.Initial(r3.Sub(p, e))
+		d := r3.Scale(s.cfg.TimeStep/(2*h), r3.Sub(up, um))
+		grad[a] = [3]float64{d.X, d.Y, d.Z}
+	}
+	if s.lat.D == 2 {
+		u[2] = 0
+	}
+	return rho, u, grad
+}
+
+// Fields returns the velocity (m/s, three components), gauge pressure (Pa),
+// density (kg/m^3) and solid mask (1 at solid nodes) at the grid nodes,
+// reusing the slices of dst when it holds four fields of the right size.
+// Solid nodes have zero velocity and pressure and the reference density.
+func (s *Solver) Fields(dst []mesh.Field) []mesh.Field {
+	g := s.grid
+	if len(dst) != 4 || len(dst[0].Data) != 3*s.nodes {
+		dst = []mesh.Field{
+			mesh.NewField(g, "velocity", "m/s", 3, mesh.AtPoints),
+			mesh.NewField(g, "pressure", "Pa", 1, mesh.AtPoints),
+			mesh.NewField(g, "density", "kg/m^3", 1, mesh.AtPoints),
+			mesh.NewField(g, "solid", "1", 1, mesh.AtPoints),
+		}
+	}
+	vel, pres, dens, solid := dst[0].Data, dst[1].Data, dst[2].Data, dst[3].Data
+	for n := 0; n < s.nodes; n++ {
+		if g.IsSolid(n) {
+			vel[3*n], vel[3*n+1], vel[3*n+2] = 0, 0, 0
+			pres[n], dens[n], solid[n] = 0, s.cfg.Density, 1
+			continue
+		}
+		rho, u := s.nodeState(n)
+		vel[3*n] = s.units.Speed(u[0])
+		vel[3*n+1] = s.units.Speed(u[1])
+		vel[3*n+2] = s.units.Speed(u[2])
+		pres[n] = s.units.Pressure(rho)
+		dens[n] = rho * s.cfg.Density
+		solid[n] = 0
+	}
+	return dst
+}
+
+// checkFinite returns an error naming the first node whose density is
+// not a positive finite number, the sign that the run has diverged.
+func (s *Solver) checkFinite() error {
+	for n := 0; n < s.nodes; n++ {
+		if s.grid.IsSolid(n) {
+			continue
+		}
+		rho, u := s.nodeState(n)
+		if !(rho > 0) || math.IsInf(rho, 0) || math.IsNaN(u[0]+u[1]+u[2]) {
+			i, j, k := s.grid.Coords(n)
+			return fmt.Errorf("lbm: solution diverged at step %d: density %g at node (%d, %d, %d); "+
+				"lower the flow speed or the time step (Mach number), or raise tau = %.4g by a larger time step or a finer grid",
+				s.step, rho*s.cfg.Density, i, j, k, s.tau)
+		}
+	}
+	return nil
+}
