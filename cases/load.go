@@ -1,0 +1,197 @@
+package cases
+
+import (
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+// DefaultCase is the embedded case used when none is named.
+const DefaultCase = "hopper"
+
+//go:embed data/*.yaml
+var embedded embed.FS
+
+// Summary describes an embedded case for listings.
+type Summary struct {
+	Name        string
+	Description string
+	Parameters  []Parameter
+}
+
+// List returns a summary of every embedded case, sorted by name.
+func List() []Summary {
+	var out []Summary
+	for _, name := range embeddedNames() {
+		data, _ := EmbeddedYAML(name)
+		c, err := LoadBytes(name+".yaml", data, "", Options{})
+		if err != nil {
+			// The embedded cases are loaded by the tests: this is a
+			// build defect, not bad input.
+			panic(fmt.Sprintf("cases: embedded case %s does not load: %v", name, err))
+		}
+		out = append(out, Summary{Name: c.Name, Description: c.Description, Parameters: c.Parameters})
+	}
+	return out
+}
+
+// EmbeddedYAML returns the case file of the embedded case name, as it
+// ships: comments, parameters and all. Loading the bytes gives the case.
+func EmbeddedYAML(name string) ([]byte, error) {
+	data, err := embedded.ReadFile("data/" + name + ".yaml")
+	if err != nil || strings.ContainsAny(name, "/\\") {
+		names := embeddedNames()
+		return nil, fmt.Errorf("cases: no embedded case %q%s; embedded cases are %s", name, didYouMean(name, names), strings.Join(names, ", "))
+	}
+	return data, nil
+}
+
+func embeddedNames() []string {
+	entries, _ := embedded.ReadDir("data")
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Load reads and resolves a case. nameOrPath is the name of an embedded
+// case (no path separator, no .yaml suffix, such as "hopper") or the path
+// of a case file. Relative paths inside a case file, such as STL files,
+// are relative to the directory of the file.
+func Load(nameOrPath string, opt Options) (*Case, error) {
+	isName := !strings.ContainsAny(nameOrPath, `/\`) && !strings.HasSuffix(nameOrPath, ".yaml") && !strings.HasSuffix(nameOrPath, ".yml")
+	if isName && slices.Contains(embeddedNames(), nameOrPath) {
+		data, _ := EmbeddedYAML(nameOrPath)
+		c, err := LoadBytes(nameOrPath+".yaml", data, "", opt)
+		if c != nil {
+			c.Source = "embedded:" + nameOrPath + ".yaml"
+		}
+		return c, err
+	}
+	data, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		if isName && os.IsNotExist(err) {
+			names := embeddedNames()
+			return nil, fmt.Errorf("cases: %q is neither an embedded case%s nor a file; embedded cases are %s",
+				nameOrPath, didYouMean(nameOrPath, names), strings.Join(names, ", "))
+		}
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	abs, err := filepath.Abs(nameOrPath)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	c, err := LoadBytes(nameOrPath, data, filepath.Dir(abs), opt)
+	if c != nil {
+		c.Source = abs
+	}
+	return c, err
+}
+
+// LoadBytes resolves the case file data. name is the file name used in
+// error messages and as Case.Source; dir is the directory that relative
+// paths in the file are resolved against ("" for the working directory).
+// The error, when not nil, is an Errors listing every problem found.
+func LoadBytes(name string, data []byte, dir string, opt Options) (*Case, error) {
+	d := &decoder{file: name, dir: dir}
+	c := d.decode(data, opt)
+	if len(d.errs) > 0 {
+		return nil, d.errs
+	}
+	c.Source = name
+	return c, nil
+}
+
+var topKeys = []string{"name", "description", "parameters", "gravity", "domain", "materials",
+	"interactions", "contact", "geometry", "particles", "solver", "observables"}
+
+func (d *decoder) decode(data []byte, opt Options) *Case {
+	root := d.parse(data)
+	if root == nil {
+		return nil
+	}
+	d.collectAnchors(root)
+	top := d.mapping(root, "", nil)
+	if top == nil {
+		return nil
+	}
+	top.allow("a case file", topKeys...)
+
+	c := &Case{
+		Name:        top.str("name", strings.TrimSuffix(filepath.Base(d.file), filepath.Ext(d.file)), false),
+		Description: top.str("description", "", false),
+		Parameters:  d.parameters(top),
+	}
+	c.Values, c.Extrapolated = d.applySet(c.Parameters, opt)
+	d.vars = c.Values
+
+	c.Gravity = top.vector("gravity", r3.Vec{Z: -standardGravity}, false)
+	c.Domain = d.domain(top)
+	c.Materials = d.materials(top)
+	c.Pairs = d.interactions(top, c.Materials)
+	c.Contact = d.contact(top)
+	if geo := top.child("geometry", false); geo != nil {
+		geo.allow("the geometry section", "walls", "outlets")
+		c.Walls = d.walls(geo, c.Materials)
+		c.Outlets = d.outlets(geo)
+	}
+	c.Insertions = d.insertions(top, c.Materials, c.Domain)
+	c.Solver = d.solver(top)
+	c.Observables = d.observables(top, c.Outlets)
+	return c
+}
+
+// parse parses data as a single YAML document and returns its body.
+func (d *decoder) parse(data []byte) (root ast.Node) {
+	defer func() {
+		// The parser is fuzzed upstream; a panic there is still bad
+		// input to the user, reported rather than crashing the command.
+		if r := recover(); r != nil {
+			d.errAt(nil, "", "the YAML parser failed: %v", r)
+			root = nil
+		}
+	}()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		var line, col int
+		msg := err.Error()
+		if se, ok := err.(interface {
+			GetToken() *token.Token
+			GetMessage() string
+		}); ok {
+			msg = se.GetMessage()
+			if tk := se.GetToken(); tk != nil && tk.Position != nil {
+				line, col = tk.Position.Line, tk.Position.Column
+			}
+		}
+		d.errAtPos(max(line, 1), max(col, 1), "", "invalid YAML: "+msg)
+		return nil
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	switch len(docs) {
+	case 0:
+		d.errAt(nil, "", "the case file is empty; `neusim cases show %s` prints a complete example", DefaultCase)
+		return nil
+	case 1:
+		return docs[0].Body
+	}
+	d.errAt(docs[1], "", "a case file holds one YAML document, this one has %d", len(docs))
+	return nil
+}
