@@ -1,0 +1,141 @@
+package mesh
+
+import (
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+// resolve turns the triangles closer than r to p into contacts: faces
+// always, edges and vertices only at local minima of the distance, and
+// one contact per point (see triMesh). The new contacts are sorted by
+// feature and key, and do not depend on the order of cands.
+func (m *triMesh) resolve(p r3.Vec, r float64, cands []candidate, dst []Contact) []Contact {
+	// Round-off in the closest points is far below this tolerance, and
+	// gaps between distinct local minima are far above it.
+	tol := 1e-9*r + 1e-12*m.scale
+	sortByTriangle(cands)
+	start := len(dst)
+	for _, c := range cands {
+		kind, key, incident := m.feature(c)
+		if kind != FeatureFace && !localMinimum(c, incident, cands, tol) {
+			continue
+		}
+		contact := m.contact(p, r, c, kind, key)
+
+		merged := false
+		for i := start; i < len(dst); i++ {
+			old := &dst[i]
+			if old.Key != key && r3.Norm(r3.Sub(old.Point, contact.Point)) > tol {
+				continue
+			}
+			// The same point found through several triangles: keep the
+			// face over an edge over a vertex, then the lowest key.
+			if kind < old.Feature || kind == old.Feature && key < old.Key {
+				*old = contact
+			}
+			merged = true
+			break
+		}
+		if !merged {
+			dst = append(dst, contact)
+		}
+	}
+
+	added := dst[start:]
+	sort.Slice(added, func(i, j int) bool {
+		if added[i].Feature != added[j].Feature {
+			return added[i].Feature < added[j].Feature
+		}
+		return added[i].Key < added[j].Key
+	})
+	return dst
+}
+
+// sortByTriangle sorts the few candidates of one query by insertion.
+func sortByTriangle(cands []candidate) {
+	for i := 1; i < len(cands); i++ {
+		for j := i; j > 0 && cands[j].tri < cands[j-1].tri; j-- {
+			cands[j], cands[j-1] = cands[j-1], cands[j]
+		}
+	}
+}
+
+// feature returns the kind and key of the feature that holds the closest
+// point of a candidate, and the triangles sharing that feature.
+func (m *triMesh) feature(c candidate) (Feature, int64, []int32) {
+	switch c.region {
+	case regionEdgeAB, regionEdgeBC, regionEdgeCA:
+		e := m.triEdges[c.tri][c.region-regionEdgeAB]
+		ij := m.edgeVerts[e]
+		key := int64(FeatureEdge)<<featureShift | int64(ij[0])*int64(len(m.verts)) + int64(ij[1])
+		return FeatureEdge, key, m.edgeTris[m.edgeStart[e]:m.edgeStart[e+1]]
+	case regionVertexA, regionVertexB, regionVertexC:
+		v := m.tris[c.tri][c.region-regionVertexA]
+		key := int64(FeatureVertex)<<featureShift | int64(v)
+		return FeatureVertex, key, m.vertTris[m.vertStart[v]:m.vertStart[v+1]]
+	}
+	return FeatureFace, int64(m.input[c.tri]), nil
+}
+
+// localMinimum reports whether every triangle sharing the feature of c
+// has its own closest point within tol of the point of c, which makes
+// that point a local minimum of the distance over the mesh surface.
+// Comparing points rather than distances matters: a centre that projects
+// into a neighbour face a distance delta from the edge is closer to that
+// face by only delta^2/(2 d). The sharing triangles contain the point of
+// c, so they are all among the candidates unless round-off put them just
+// beyond the sphere.
+func localMinimum(c candidate, incident []int32, cands []candidate, tol float64) bool {
+	for _, t := range incident {
+		for _, o := range cands {
+			if o.tri == t && r3.Norm(r3.Sub(o.point, c.point)) > tol {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// contact builds the contact of candidate c. A face pushes along its
+// normal, oriented toward the centre; an edge or vertex pushes along the
+// line from the point to the centre.
+func (m *triMesh) contact(p r3.Vec, r float64, c candidate, kind Feature, key int64) Contact {
+	n := m.norms[c.tri]
+	d := r3.Sub(p, c.point)
+	normal := n
+	if r3.Dot(d, n) < 0 {
+		normal = r3.Scale(-1, n)
+	}
+	if kind != FeatureFace && c.dist > 0 {
+		normal = r3.Scale(1/c.dist, d)
+	}
+	return Contact{Point: c.point, Normal: normal, Overlap: r - c.dist, Feature: kind, Key: key}
+}
+
+// nearest implements shape.
+func (m *triMesh) nearest(p r3.Vec) (point, normal r3.Vec) {
+	var tri int32
+	var dist float64
+	if m.index == nil {
+		tri, point, dist = m.nearestBrute(p)
+	} else {
+		tri, point, dist = m.index.nearest(m, p)
+	}
+	if dist > 1e-12*m.scale {
+		return point, r3.Scale(1/dist, r3.Sub(p, point))
+	}
+	return point, m.norms[tri]
+}
+
+func (m *triMesh) nearestBrute(p r3.Vec) (tri int32, point r3.Vec, dist float64) {
+	dist = math.Inf(1)
+	for t := range m.tris {
+		c, _ := m.closest(p, int32(t))
+		if d := r3.Norm(r3.Sub(p, c)); d < dist {
+			tri, point, dist = int32(t), c, d
+		}
+	}
+	return tri, point, dist
+}
