@@ -19,15 +19,16 @@ const manifestVersion = 1
 // as DIR/sweep.json when the sweep starts, and a restart must present an
 // identical manifest, so results from different sweeps never mix.
 type Manifest struct {
-	Version  int       `json:"version"`
-	Case     string    `json:"case"`             // case name or file path as given
-	Set      []string  `json:"set,omitempty"`    // fixed NAME=VALUE overrides for every variant
-	Params   []string  `json:"params"`           // swept parameter names, in column order
-	Units    []string  `json:"units"`            // unit of each swept parameter
-	Solver   string    `json:"solver"`           // solver name for every variant
-	Model    string    `json:"model,omitempty"`  // surrogate model path, if any
-	Verify   []int     `json:"verify,omitempty"` // variants also run with the reference solver
-	Variants []Variant `json:"variants"`
+	Version     int       `json:"version"`
+	Case        string    `json:"case"`                          // case name or file path as given
+	Set         []string  `json:"set,omitempty"`                 // fixed NAME=VALUE overrides for every variant
+	Extrapolate bool      `json:"allow_extrapolation,omitempty"` // values outside the case's ranges allowed
+	Params      []string  `json:"params"`                        // swept parameter names, in column order
+	Units       []string  `json:"units"`                         // unit of each swept parameter
+	Solver      string    `json:"solver"`                        // solver name for every variant
+	Model       string    `json:"model,omitempty"`               // surrogate model path, if any
+	Verify      []int     `json:"verify,omitempty"`              // variants also run with the reference solver
+	Variants    []Variant `json:"variants"`
 }
 
 const manifestName = "sweep.json"

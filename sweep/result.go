@@ -25,14 +25,14 @@ type Quantity struct {
 // Result is what one variant produced.
 type Result struct {
 	Variant  int                 `json:"variant"`
-	Values   map[string]float64  `json:"values"`             // swept parameter values
-	Summary  map[string]Quantity `json:"summary"`            // summary observables
-	WallTime float64             `json:"wall_time_s"`        // s
-	Solver   string              `json:"solver"`             //
-	Model    string              `json:"model,omitempty"`    //
-	Status   string              `json:"status"`             // StatusOK or StatusFailed
-	Error    string              `json:"error,omitempty"`    // why the variant failed
-	Verify   map[string]Quantity `json:"verify,omitempty"`   // reference solver's summary, for --verify variants
+	Values   map[string]float64  `json:"values"`              // swept parameter values
+	Summary  map[string]Quantity `json:"summary"`             // summary observables
+	WallTime float64             `json:"wall_time_s"`         // s
+	Solver   string              `json:"solver"`              //
+	Model    string              `json:"model,omitempty"`     //
+	Status   string              `json:"status"`              // StatusOK or StatusFailed
+	Error    string              `json:"error,omitempty"`     // why the variant failed
+	Verify   map[string]Quantity `json:"verify,omitempty"`    // reference solver's summary, for --verify variants
 	RelError map[string]float64  `json:"rel_error,omitempty"` // |solver - reference| / |reference| per observable
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -138,6 +139,19 @@ func readCSV(t *testing.T, dir string) []string {
 const childEnv = "NEUSIM_SWEEP_TEST_CHILD_DIR"
 
 func TestMain(m *testing.M) {
+	// As the executable of a Slurm array task: "sweep run-task --workers N
+	// --task I DIR", the command line that WriteSlurmScript writes.
+	if len(os.Args) == 8 && os.Args[1] == "sweep" && os.Args[2] == "run-task" {
+		task, err := strconv.Atoi(os.Args[6])
+		if err == nil {
+			err = RunTask(context.Background(), os.Args[7], task, analyticRunner{}, analyticRunner{})
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if dir := os.Getenv(childEnv); dir != "" {
 		_, err := Run(context.Background(), dir, testManifest(), analyticRunner{delay: 150 * time.Millisecond}, Options{Jobs: 2})
 		if err != nil {

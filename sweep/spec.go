@@ -137,3 +137,23 @@ func didYouMean(name string, candidates []string) string {
 	}
 	return ""
 }
+
+// ParseRange parses a --param specification for Latin hypercube sampling:
+// NAME=LO:HI, the interval to sample.
+func ParseRange(spec string) (Range, error) {
+	name, vals, ok := strings.Cut(spec, "=")
+	name = strings.TrimSpace(name)
+	parts := strings.Split(vals, ":")
+	if !ok || name == "" || len(parts) != 2 {
+		return Range{}, fmt.Errorf("sweep: --param %q: with --lhs, give the sampled interval as NAME=LO:HI", spec)
+	}
+	lo, err1 := parseNumber(parts[0])
+	hi, err2 := parseNumber(parts[1])
+	if err := firstErr(err1, err2); err != nil {
+		return Range{}, fmt.Errorf("sweep: --param %q: %v", spec, err)
+	}
+	if hi < lo {
+		return Range{}, fmt.Errorf("sweep: --param %q: LO %g is above HI %g", spec, lo, hi)
+	}
+	return Range{Name: name, Min: lo, Max: hi}, nil
+}
