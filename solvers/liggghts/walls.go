@@ -1,0 +1,192 @@
+package liggghts
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/spatial/r3"
+
+	"github.com/neusim/neusim/cases"
+)
+
+// walls writes one fix wall/gran per wall (six for a primitive box), with
+// the meshes and motions the wall needs, and records the fixes to unfix
+// at each wall's removal step.
+func (t *translator) walls() error {
+	for i, w := range t.c.Walls {
+		if w.Material < 0 || w.Material >= len(t.c.Materials) {
+			return fmt.Errorf("solvers/liggghts: case %s: wall %s: material index %d out of range [0, %d)", t.c.Name, wallName(w, i), w.Material, len(t.c.Materials))
+		}
+		var fixes []string
+		var err error
+		if prims, ok := t.primitives(w); ok {
+			fixes = t.primitiveWalls(i, w, prims)
+		} else {
+			fixes, err = t.meshWall(i, w)
+		}
+		if err != nil {
+			return fmt.Errorf("solvers/liggghts: case %s: wall %s: %w", t.c.Name, wallName(w, i), err)
+		}
+		if w.RemovedAt > 0 {
+			step := int64(math.Round(w.RemovedAt / t.dt))
+			if step < t.steps {
+				t.removals[step] = append(t.removals[step], fixes...)
+			}
+		}
+	}
+	return nil
+}
+
+// primitives returns the LIGGGHTS primitive wall arguments of a static
+// wall that has an exact primitive form, such as "zplane 0.1".
+func (t *translator) primitives(w cases.Wall) ([]string, bool) {
+	if w.Motion.Moving() {
+		return nil, false
+	}
+	switch w.Type {
+	case cases.WallPlane:
+		axis, _, ok := coordinateAxis(w.Normal)
+		if !ok {
+			return nil, false
+		}
+		return []string{fmt.Sprintf("%splane %s", axisNames[axis], g(component(w.Point, axis)))}, true
+
+	case cases.WallBox:
+		var prims []string
+		for axis := range 3 {
+			prims = append(prims,
+				fmt.Sprintf("%splane %s", axisNames[axis], g(component(w.Min, axis))),
+				fmt.Sprintf("%splane %s", axisNames[axis], g(component(w.Max, axis))))
+		}
+		return prims, true
+
+	case cases.WallCylinder:
+		// A primitive cylinder is infinitely long, which is exact only when
+		// the cylinder spans the domain along its axis.
+		axis, sign, ok := coordinateAxis(w.Axis)
+		if !ok || w.CapBottom || w.CapTop {
+			return nil, false
+		}
+		lo := component(w.Base, axis)
+		hi := lo + sign*w.Length
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		dlo, dhi := component(t.c.Domain.Min, axis), component(t.c.Domain.Max, axis)
+		if lo > dlo || hi < dhi {
+			return nil, false
+		}
+		c1, c2 := otherComponents(w.Base, axis)
+		return []string{fmt.Sprintf("%scylinder %s %s %s", axisNames[axis], g(w.Radius), g(c1), g(c2))}, true
+	}
+	return nil, false
+}
+
+func (t *translator) primitiveWalls(i int, w cases.Wall, prims []string) []string {
+	model, suffix := t.wallModelArgs()
+	fixes := make([]string, len(prims))
+	for k, p := range prims {
+		id := fmt.Sprintf("wall_%d", i)
+		if len(prims) > 1 {
+			id = fmt.Sprintf("wall_%d_%d", i, k)
+		}
+		t.printf("fix %s all wall/gran %s primitive type %d %s %s\n", id, model, w.Material+1, p, suffix)
+		fixes[k] = id
+	}
+	return fixes
+}
+
+// meshWall writes the wall as an STL mesh with its motion and returns the
+// fix ids in the order they must be unfixed.
+func (t *translator) meshWall(i int, w cases.Wall) ([]string, error) {
+	tris, err := t.tessellate(w)
+	if err != nil {
+		return nil, err
+	}
+	if len(tris) == 0 {
+		return nil, fmt.Errorf("wall has no triangles inside the domain")
+	}
+	file := fmt.Sprintf("wall_%d.stl", i)
+	t.files[file] = stlASCII(fmt.Sprintf("wall_%d", i), tris)
+
+	mesh := fmt.Sprintf("wall_%d_mesh", i)
+	t.printf("fix %s all mesh/surface file %s type %d\n", mesh, file, w.Material+1)
+	fixes := []string{mesh}
+
+	// LIGGGHTS superposes move/mesh fixes with each later one acting in
+	// the frame moved by the earlier ones, so translating first and then
+	// rotating about the carried axis point gives
+	// x(t) = R(t)(x0 - P) + P + V t, the case's motion.
+	m := w.Motion
+	if m.Velocity != (r3.Vec{}) {
+		id := fmt.Sprintf("wall_%d_translate", i)
+		t.printf("fix %s all move/mesh mesh %s linear %s\n", id, mesh, vec(m.Velocity))
+		fixes = append(fixes, id)
+	}
+	if m.AngularSpeed != 0 {
+		n := r3.Norm(m.RotationAxis)
+		if n == 0 {
+			return nil, fmt.Errorf("angular speed %g rad/s needs a rotation axis", m.AngularSpeed)
+		}
+		axis := r3.Scale(math.Copysign(1/n, m.AngularSpeed), m.RotationAxis)
+		period := 2 * math.Pi / math.Abs(m.AngularSpeed)
+		id := fmt.Sprintf("wall_%d_rotate", i)
+		t.printf("fix %s all move/mesh mesh %s rotate origin %s axis %s period %s\n", id, mesh, vec(m.AxisPoint), vec(axis), g(period))
+		fixes = append(fixes, id)
+	}
+
+	model, suffix := t.wallModelArgs()
+	id := fmt.Sprintf("wall_%d", i)
+	t.printf("fix %s all wall/gran %s mesh n_meshes 1 meshes %s %s\n", id, model, mesh, suffix)
+	fixes = append(fixes, id)
+
+	// Unfix in reverse order of creation, as fix move/mesh requires.
+	for a, b := 0, len(fixes)-1; a < b; a, b = a+1, b-1 {
+		fixes[a], fixes[b] = fixes[b], fixes[a]
+	}
+	return fixes, nil
+}
+
+func (t *translator) tessellate(w cases.Wall) ([]triangle, error) {
+	n := t.opt.Segments
+	switch w.Type {
+	case cases.WallPlane:
+		if r3.Norm(w.Normal) == 0 {
+			return nil, fmt.Errorf("plane normal is zero")
+		}
+		return planeTriangles(w.Point, r3.Unit(w.Normal), t.c.Domain.Min, t.c.Domain.Max), nil
+	case cases.WallBox:
+		return boxTriangles(w.Min, w.Max), nil
+	case cases.WallCylinder, cases.WallCone:
+		if r3.Norm(w.Axis) == 0 || w.Length <= 0 || w.Radius < 0 {
+			return nil, fmt.Errorf("axis %v, length %g m and radius %g m must be non-zero, positive and non-negative", w.Axis, w.Length, w.Radius)
+		}
+		axis := r3.Unit(w.Axis)
+		top := w.Radius
+		if w.Type == cases.WallCone {
+			top = w.RadiusTop
+		}
+		tris := frustumTriangles(w.Base, axis, w.Radius, top, w.Length, n)
+		if w.Type == cases.WallCylinder && w.CapBottom {
+			tris = append(tris, discTriangles(w.Base, axis, w.Radius, n)...)
+		}
+		if w.Type == cases.WallCylinder && w.CapTop {
+			tris = append(tris, discTriangles(r3.Add(w.Base, r3.Scale(w.Length, axis)), axis, w.Radius, n)...)
+		}
+		return tris, nil
+	case cases.WallSTL:
+		tris := make([]triangle, len(w.Triangles))
+		for k, v := range w.Triangles {
+			tris[k] = triangle(v)
+		}
+		return tris, nil
+	}
+	return nil, fmt.Errorf("wall type %q is not supported by the translation; use plane, box, cylinder, cone or stl", w.Type)
+}
+
+func wallName(w cases.Wall, i int) string {
+	if w.Name != "" {
+		return w.Name
+	}
+	return fmt.Sprintf("#%d", i)
+}
