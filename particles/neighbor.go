@@ -1,0 +1,324 @@
+package particles
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+// Box is the region a neighbour search works in. Along a periodic axis,
+// Min and Max bound one period and distances follow the minimum-image
+// convention. Along other axes the box only sizes the cell grid: particles
+// outside it are still found, in the edge cells.
+type Box struct {
+	Min, Max r3.Vec  // corners, m
+	Periodic [3]bool // periodic along x, y, z
+}
+
+// Length returns the edge lengths of b, m.
+func (b Box) Length() r3.Vec { return r3.Sub(b.Max, b.Min) }
+
+// MinImage returns the displacement d mapped to its nearest periodic
+// image along the periodic axes of b. Other components are unchanged.
+func (b Box) MinImage(d r3.Vec) r3.Vec {
+	if b.Periodic[0] {
+		l := b.Max.X - b.Min.X
+		d.X -= l * math.Round(d.X/l)
+	}
+	if b.Periodic[1] {
+		l := b.Max.Y - b.Min.Y
+		d.Y -= l * math.Round(d.Y/l)
+	}
+	if b.Periodic[2] {
+		l := b.Max.Z - b.Min.Z
+		d.Z -= l * math.Round(d.Z/l)
+	}
+	return d
+}
+
+// maxCells caps the cell grid of a NeighborList. A box much larger than
+// the particles would otherwise allocate more cells than particles; past
+// the cap the cells grow, which costs distance checks but never misses
+// a pair.
+const maxCells = 1 << 24
+
+// NeighborList is a Verlet list built with linked cells: it holds every
+// pair of particles whose surfaces are closer than Skin, each pair once.
+//
+// The list is in compressed-row form: the neighbours j > i of particle i
+// are Neighbors[Start[i]:Start[i+1]], in ascending order, so pairs are
+// sorted by (i, j). That order lets a solver carry per-pair history
+// across rebuilds by a sorted merge.
+//
+// A list stays valid while no particle has moved more than Skin/2 since
+// the last Build: two particles can then have closed the gap between them
+// by at most Skin. NeedsRebuild checks that condition.
+type NeighborList struct {
+	Box  Box
+	Skin float64 // m, > 0
+
+	Start     []int32 // row offsets, len N+1 after Build
+	Neighbors []int32 // column indices
+
+	refPos   []r3.Vec // positions at the last Build
+	cellOf   []int32
+	cellHead []int32 // first index into order for each cell, len cells+1
+	order    []int32 // particle indices sorted by cell, then index
+	dims     [3]int
+	cellSize r3.Vec
+	stencil  [][3]int // distinct neighbour-cell offsets per axis, see Build
+}
+
+// NewNeighborList returns an empty list over box with the given skin in m.
+// It panics when skin is not positive, a programmer error.
+func NewNeighborList(box Box, skin float64) *NeighborList {
+	if !(skin > 0) {
+		panic(fmt.Sprintf("particles: neighbour skin %g m, want > 0", skin))
+	}
+	return &NeighborList{Box: box, Skin: skin}
+}
+
+// Pairs returns the number of pairs in the list.
+func (nl *NeighborList) Pairs() int { return len(nl.Neighbors) }
+
+// NeedsRebuild reports whether any particle in pos moved more than Skin/2
+// since the last Build, or whether the number of particles changed.
+// Displacements across a periodic boundary count by their minimum image.
+func (nl *NeighborList) NeedsRebuild(pos []r3.Vec) bool {
+	if len(pos) != len(nl.refPos) || nl.Start == nil {
+		return true
+	}
+	limit := nl.Skin * nl.Skin / 4
+	periodic := nl.Box.Periodic != [3]bool{}
+	for i, p := range pos {
+		d := r3.Sub(p, nl.refPos[i])
+		if periodic {
+			d = nl.Box.MinImage(d)
+		}
+		if d.X*d.X+d.Y*d.Y+d.Z*d.Z > limit {
+			return true
+		}
+	}
+	return false
+}
+
+// Build rebuilds the list for the particles at pos with the given radii,
+// both of length N. A pair (i, j) is listed when the distance between
+// centres is below radius[i] + radius[j] + Skin.
+//
+// Build returns an error when the configuration cannot be searched
+// correctly: a position that is not finite, a periodic length shorter
+// than twice the largest cut-off (the minimum image would then be
+// ambiguous), or more pairs than an int32 index can address.
+func (nl *NeighborList) Build(pos []r3.Vec, radius []float64) error {
+	n := len(pos)
+	if len(radius) != n {
+		panic(fmt.Sprintf("particles: neighbour build with %d positions and %d radii", n, len(radius)))
+	}
+	if n > math.MaxInt32 {
+		return fmt.Errorf("particles: neighbour build with %d particles, at most %d supported", n, math.MaxInt32)
+	}
+	rmax := 0.0
+	for i, r := range radius {
+		rmax = max(rmax, r)
+		p := pos[i]
+		if math.IsNaN(p.X+p.Y+p.Z) || math.IsInf(p.X+p.Y+p.Z, 0) {
+			return fmt.Errorf("particles: neighbour build: particle index %d has non-finite position %v", i, p)
+		}
+	}
+	cutoff := 2*rmax + nl.Skin
+	if err := nl.setupGrid(cutoff); err != nil {
+		return err
+	}
+	nl.binParticles(pos)
+	if err := nl.collectPairs(pos, radius); err != nil {
+		return err
+	}
+	nl.refPos = append(nl.refPos[:0], pos...)
+	return nil
+}
+
+// setupGrid sizes the cell grid so that every cell is at least cutoff
+// wide and builds the stencil of neighbour-cell offsets.
+func (nl *NeighborList) setupGrid(cutoff float64) error {
+	b := nl.Box
+	length := [3]float64{b.Max.X - b.Min.X, b.Max.Y - b.Min.Y, b.Max.Z - b.Min.Z}
+	for a := range 3 {
+		if !(length[a] > 0) {
+			return fmt.Errorf("particles: neighbour box has length %g m along axis %d, want > 0", length[a], a)
+		}
+		if b.Periodic[a] && length[a] < 2*cutoff {
+			return fmt.Errorf("particles: periodic length %g m along axis %d is shorter than twice the cut-off %g m (largest diameter plus skin); enlarge the periodic box or reduce the skin", length[a], a, cutoff)
+		}
+	}
+	size := cutoff
+	for {
+		total := 1
+		for a := range 3 {
+			nl.dims[a] = max(1, int(length[a]/size))
+			total *= nl.dims[a]
+		}
+		if total <= maxCells {
+			break
+		}
+		size *= 1.26 // about 2 times fewer cells per iteration
+	}
+	nl.cellSize = r3.Vec{X: length[0] / float64(nl.dims[0]), Y: length[1] / float64(nl.dims[1]), Z: length[2] / float64(nl.dims[2])}
+
+	// Along an axis with fewer than three cells the offsets -1, 0, 1 reach
+	// the same cell twice (periodic) or leave the grid; keep each distinct
+	// reachable cell once so no pair is counted twice.
+	nl.stencil = nl.stencil[:0]
+	var offsets [3][]int
+	for a := range 3 {
+		offsets[a] = nil
+		seen := map[int]bool{}
+		for _, o := range []int{-1, 0, 1} {
+			key := o
+			if b.Periodic[a] {
+				key = ((o % nl.dims[a]) + nl.dims[a]) % nl.dims[a]
+			} else if nl.dims[a] == 1 && o != 0 {
+				continue
+			}
+			if !seen[key] {
+				seen[key] = true
+				offsets[a] = append(offsets[a], o)
+			}
+		}
+	}
+	for _, ox := range offsets[0] {
+		for _, oy := range offsets[1] {
+			for _, oz := range offsets[2] {
+				nl.stencil = append(nl.stencil, [3]int{ox, oy, oz})
+			}
+		}
+	}
+	return nil
+}
+
+// cellCoord returns the cell index of x along axis a, clamped to the grid
+// on non-periodic axes and wrapped on periodic ones.
+func (nl *NeighborList) cellCoord(x, lo, size float64, a int) int {
+	c := int(math.Floor((x - lo) / size))
+	n := nl.dims[a]
+	if nl.Box.Periodic[a] {
+		c %= n
+		if c < 0 {
+			c += n
+		}
+		return c
+	}
+	return min(max(c, 0), n-1)
+}
+
+// binParticles sorts the particles into cells by a counting sort, which
+// keeps ascending particle order within each cell.
+func (nl *NeighborList) binParticles(pos []r3.Vec) {
+	n := len(pos)
+	cells := nl.dims[0] * nl.dims[1] * nl.dims[2]
+	nl.cellOf = resize(nl.cellOf, n)
+	nl.cellHead = resize(nl.cellHead, cells+1)
+	clear(nl.cellHead)
+	b := nl.Box
+	for i, p := range pos {
+		cx := nl.cellCoord(p.X, b.Min.X, nl.cellSize.X, 0)
+		cy := nl.cellCoord(p.Y, b.Min.Y, nl.cellSize.Y, 1)
+		cz := nl.cellCoord(p.Z, b.Min.Z, nl.cellSize.Z, 2)
+		c := int32((cz*nl.dims[1]+cy)*nl.dims[0] + cx)
+		nl.cellOf[i] = c
+		nl.cellHead[c+1]++
+	}
+	for c := range cells {
+		nl.cellHead[c+1] += nl.cellHead[c]
+	}
+	nl.order = resize(nl.order, n)
+	fill := resize([]int32(nil), cells)
+	copy(fill, nl.cellHead[:cells])
+	for i := range n {
+		c := nl.cellOf[i]
+		nl.order[fill[c]] = int32(i)
+		fill[c]++
+	}
+}
+
+// collectPairs scans the stencil cells of every particle and keeps the
+// partners with a larger index within the cut-off.
+func (nl *NeighborList) collectPairs(pos []r3.Vec, radius []float64) error {
+	n := len(pos)
+	nl.Start = resize(nl.Start, n+1)
+	nl.Neighbors = nl.Neighbors[:0]
+	dims := nl.dims
+	periodic := nl.Box.Periodic != [3]bool{}
+	for i := range n {
+		nl.Start[i] = int32(len(nl.Neighbors))
+		rowStart := len(nl.Neighbors)
+		c := int(nl.cellOf[i])
+		cx := c % dims[0]
+		cy := (c / dims[0]) % dims[1]
+		cz := c / (dims[0] * dims[1])
+		pi, ri := pos[i], radius[i]
+		for _, o := range nl.stencil {
+			x, okx := nl.wrap(cx+o[0], 0)
+			y, oky := nl.wrap(cy+o[1], 1)
+			z, okz := nl.wrap(cz+o[2], 2)
+			if !okx || !oky || !okz {
+				continue
+			}
+			nc := (z*dims[1]+y)*dims[0] + x
+			for _, j := range nl.order[nl.cellHead[nc]:nl.cellHead[nc+1]] {
+				if int(j) <= i {
+					continue
+				}
+				d := r3.Sub(pi, pos[j])
+				if periodic {
+					d = nl.Box.MinImage(d)
+				}
+				cut := ri + radius[j] + nl.Skin
+				if d.X*d.X+d.Y*d.Y+d.Z*d.Z < cut*cut {
+					nl.Neighbors = append(nl.Neighbors, j)
+				}
+			}
+		}
+		slices.Sort(nl.Neighbors[rowStart:])
+		if len(nl.Neighbors) > math.MaxInt32 {
+			return fmt.Errorf("particles: neighbour list overflow: more than %d pairs at particle index %d of %d; reduce the skin or the particle count", math.MaxInt32, i, n)
+		}
+	}
+	nl.Start[n] = int32(len(nl.Neighbors))
+	return nil
+}
+
+// wrap maps a cell coordinate along axis a into the grid, reporting false
+// for a coordinate outside a non-periodic grid.
+func (nl *NeighborList) wrap(c, a int) (int, bool) {
+	n := nl.dims[a]
+	if c >= 0 && c < n {
+		return c, true
+	}
+	if !nl.Box.Periodic[a] {
+		return 0, false
+	}
+	return ((c % n) + n) % n, true
+}
+
+// BruteForcePairs returns the same compressed-row pair list as
+// NeighborList.Build by checking all N(N-1)/2 pairs. It is the reference
+// the cell search is tested and benchmarked against.
+func BruteForcePairs(box Box, skin float64, pos []r3.Vec, radius []float64) (start, neighbors []int32) {
+	n := len(pos)
+	start = make([]int32, n+1)
+	for i := range n {
+		start[i] = int32(len(neighbors))
+		for j := i + 1; j < n; j++ {
+			d := box.MinImage(r3.Sub(pos[i], pos[j]))
+			cut := radius[i] + radius[j] + skin
+			if d.X*d.X+d.Y*d.Y+d.Z*d.Z < cut*cut {
+				neighbors = append(neighbors, int32(j))
+			}
+		}
+	}
+	start[n] = int32(len(neighbors))
+	return start, neighbors
+}

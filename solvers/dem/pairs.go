@@ -1,0 +1,220 @@
+package dem
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/spatial/r3"
+
+	"github.com/neusim/neusim/particles"
+)
+
+// pairs holds the particle-particle contacts of a run: the neighbour
+// list, the contact history beside it (one entry per listed pair, in the
+// list's (i, j) order) and the per-pair force buffer that makes the force
+// sum independent of the number of workers.
+type pairs struct {
+	nl       *particles.NeighborList
+	periodic bool
+	epsd     bool // rolling history kept
+
+	shear    []r3.Vec        // tangential spring displacement per pair, m
+	roll     []r3.Vec        // epsd spring torque per pair, N m; nil for other models
+	touching []bool          // pair in contact during the last force computation
+	result   []contactResult // force and torques of each touching pair
+
+	// Pairs in which particle k is the second member j, as indices into
+	// the list, ascending: pairIndex[jStart[k]:jStart[k+1]].
+	jStart    []int32
+	pairIndex []int32
+
+	// The previous list with particle ids, for the history merge.
+	buildIDs []int64
+	oldStart []int32
+	oldNb    []int32
+	oldShear []r3.Vec
+	oldRoll  []r3.Vec
+	oldTouch []bool
+}
+
+func newPairs(box particles.Box, skin float64, epsd bool) *pairs {
+	p := &pairs{
+		nl:       particles.NewNeighborList(box, skin),
+		periodic: box.Periodic != [3]bool{},
+		epsd:     epsd,
+	}
+	return p
+}
+
+// rebuild builds a new neighbour list for s and carries the history of
+// every pair present in both lists across, matching pairs by particle
+// ids. Both lists are sorted by (i, j) and ids increase with the index,
+// so one merge pass per row finds the matches.
+func (p *pairs) rebuild(s *state) error {
+	p.oldStart = append(p.oldStart[:0], p.nl.Start...)
+	p.oldNb = append(p.oldNb[:0], p.nl.Neighbors...)
+	p.oldShear, p.shear = p.shear, p.oldShear
+	p.oldRoll, p.roll = p.roll, p.oldRoll
+	p.oldTouch, p.touching = p.touching, p.oldTouch
+	oldIDs := p.buildIDs
+
+	if err := p.nl.Build(s.pos, s.radius); err != nil {
+		return err
+	}
+	np := p.nl.Pairs()
+	p.shear = resizeZero(p.shear, np)
+	p.touching = resizeZero(p.touching, np)
+	epsd := p.epsd
+	if epsd {
+		p.roll = resizeZero(p.roll, np)
+	}
+	p.result = resizeZero(p.result, np)
+
+	start, nb := p.nl.Start, p.nl.Neighbors
+	for i := range s.len() {
+		oi, ok := slices.BinarySearch(oldIDs, s.id[i])
+		if !ok || len(p.oldStart) == 0 {
+			continue
+		}
+		q, qEnd := p.oldStart[oi], p.oldStart[oi+1]
+		for k := start[i]; k < start[i+1] && q < qEnd; k++ {
+			want := s.id[nb[k]]
+			for q < qEnd && oldIDs[p.oldNb[q]] < want {
+				q++
+			}
+			if q < qEnd && oldIDs[p.oldNb[q]] == want && p.oldTouch[q] {
+				p.touching[k] = true
+				p.shear[k] = p.oldShear[q]
+				if epsd {
+					p.roll[k] = p.oldRoll[q]
+				}
+			}
+		}
+	}
+	p.buildIDs = append(p.buildIDs[:0], s.id...)
+	p.buildTranspose(s.len())
+	return nil
+}
+
+// buildTranspose fills jStart and pairIndex with a counting sort of the
+// pairs by their second member. Pairs are visited in list order, so each
+// particle's pairs stay ascending.
+func (p *pairs) buildTranspose(n int) {
+	nb := p.nl.Neighbors
+	p.jStart = resizeZero(p.jStart, n+1)
+	for _, j := range nb {
+		p.jStart[j+1]++
+	}
+	for k := range n {
+		p.jStart[k+1] += p.jStart[k]
+	}
+	p.pairIndex = resizeZero(p.pairIndex, len(nb))
+	fill := slices.Clone(p.jStart[:n])
+	for q, j := range nb {
+		p.pairIndex[fill[j]] = int32(q)
+		fill[j]++
+	}
+}
+
+// overlapFault records the first pair, in list order, whose overlap
+// exceeds the blow-up limit.
+type overlapFault struct {
+	pair     int     // index into the list, or -1
+	i, j     int     // particle indices
+	overlap  float64 // m
+	fraction float64 // overlap over the smaller radius
+}
+
+// computeRows resolves the contacts of the pairs in rows [lo, hi) into
+// the per-pair buffer and updates their history. It reads particle state
+// only, so rows can run in parallel.
+func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault) {
+	start, nb := p.nl.Start, p.nl.Neighbors
+	box := p.nl.Box
+	var c contact
+	for i := lo; i < hi; i++ {
+		pi, ri, mi := s.pos[i], s.radius[i], s.mass[i]
+		for k := start[i]; k < start[i+1]; k++ {
+			j := nb[k]
+
+			// Separation and overlap.
+			d := r3.Sub(pi, s.pos[j])
+			if p.periodic {
+				d = box.MinImage(d)
+			}
+			rj := s.radius[j]
+			sum := ri + rj
+			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
+			if dist2 >= sum*sum {
+				p.touching[k] = false
+				p.shear[k] = r3.Vec{}
+				if p.roll != nil {
+					p.roll[k] = r3.Vec{}
+				}
+				continue
+			}
+			dist := math.Sqrt(dist2)
+			c.delta = sum - dist
+			if dist > 0 {
+				c.n = r3.Scale(1/dist, d)
+			} else {
+				c.n = r3.Vec{Z: 1}
+			}
+			if frac := c.delta / min(ri, rj); frac > MaxOverlapFraction && fault.pair < 0 {
+				*fault = overlapFault{pair: int(k), i: i, j: int(j), overlap: c.delta, fraction: frac}
+			}
+
+			// Effective properties and kinematics.
+			mj := s.mass[j]
+			c.rStar = ri * rj / sum
+			c.mStar = mi * mj / (mi + mj)
+			ii, ij := mi*ri*ri, mj*rj*rj
+			c.inertia = 1.4 * ii * ij / (ii + ij)
+			c.armI = ri - c.delta/2
+			c.armJ = rj - c.delta/2
+			c.vRel = r3.Sub(s.vel[i], s.vel[j])
+			c.omegaI = s.omega[i]
+			c.omegaJ = s.omega[j]
+
+			var rollK *r3.Vec
+			if p.epsd {
+				rollK = &p.roll[k]
+			}
+			p.result[k] = l.resolve(l.pair(s.material[i], s.material[j]), &c, dt, &p.shear[k], rollK)
+			p.touching[k] = true
+		}
+	}
+}
+
+// sumParticle returns the total pair force and torque on particle k,
+// adding its contacts in a fixed order: first the pairs where k is the
+// second member, then those where it is the first, each ascending.
+func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
+	for _, q := range p.pairIndex[p.jStart[k]:p.jStart[k+1]] {
+		if p.touching[q] {
+			r := &p.result[q]
+			f = r3.Sub(f, r.force)
+			t = r3.Add(t, r.torqueJ)
+		}
+	}
+	start := p.nl.Start
+	for q := start[k]; q < start[k+1]; q++ {
+		if p.touching[q] {
+			r := &p.result[q]
+			f = r3.Add(f, r.force)
+			t = r3.Add(t, r.torqueI)
+		}
+	}
+	return f, t
+}
+
+// resizeZero returns s with length n and every element zero.
+func resizeZero[T any](s []T, n int) []T {
+	if cap(s) < n {
+		s = make([]T, n)
+	} else {
+		s = s[:n]
+		clear(s)
+	}
+	return s
+}
