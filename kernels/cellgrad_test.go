@@ -9,7 +9,7 @@ import (
 
 // checkFD compares analytic gradients with central differences of loss
 // over every entry of every input. In float64 with step 1e-6 the
-// truncation error is about 1e-12·|f'''| and the rounding error about
+// truncation error is about 1e-12·|f”'| and the rounding error about
 // 1e-16/1e-6 = 1e-10 relative, so 1e-6 leaves a wide margin.
 func checkFD(t *testing.T, inputs map[string][]float64, grads map[string][]float64, loss func() float64) {
 	t.Helper()
