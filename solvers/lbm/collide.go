@@ -20,23 +20,41 @@ func newRelaxation(op Collision, tau float64) relaxation {
 	return relaxation{plus: 1 / tau, minus: 1 / tau}
 }
 
-// kernel is the per-node arithmetic of one lattice: velocities as float
-// components for the moment sums, and scratch space for one node.
+// kernel is the per-node arithmetic of one lattice.
+//
+// The collision works on pairs of opposite velocities (c, -c). The even
+// and odd parts of a pair, f^+- = (f_c +- f_-c)/2, relax toward the
+// matching parts of the equilibrium
+// f_i^eq = w_i rho (1 + 3 c.u + 9/2 (c.u)^2 - 3/2 u.u) at their own rates
+// (TRT; for BGK the rates are equal and this is the BGK update). The
+// forcing term of Guo, Zheng & Shi (2002, eq. 19),
+// S_i = w_i [3 (c_i - u) + 9 (c_i.u) c_i] . F, splits into the even part
+// w (9 (c.u)(c.F) - 3 u.F) and the odd part 3 w c.F, each scaled by
+// (1 - omega/2) with the rate of its part.
 type kernel struct {
 	lat        *Lattice
 	cx, cy, cz []float64
 	w          []float64
 	opp        []int
-	rates      relaxation
-	force      [3]float64 // body force density per unit lattice density, lattice units
+	pairs      [][2]int // (i, Opp[i]) for every moving velocity i < Opp[i]
+
+	wp, wm float64    // even and odd relaxation rates
+	sp, sm float64    // forcing factors 1 - wp/2 and 1 - wm/2
+	force  [3]float64 // body acceleration, lattice units
 }
 
 func newKernel(lat *Lattice, rates relaxation, accel [3]float64) *kernel {
-	k := &kernel{lat: lat, w: lat.W, opp: lat.Opp, rates: rates, force: accel}
-	for _, c := range lat.C {
+	k := &kernel{
+		lat: lat, w: lat.W, opp: lat.Opp, force: accel,
+		wp: rates.plus, wm: rates.minus, sp: 1 - rates.plus/2, sm: 1 - rates.minus/2,
+	}
+	for i, c := range lat.C {
 		k.cx = append(k.cx, float64(c[0]))
 		k.cy = append(k.cy, float64(c[1]))
 		k.cz = append(k.cz, float64(c[2]))
+		if i < lat.Opp[i] {
+			k.pairs = append(k.pairs, [2]int{i, lat.Opp[i]})
+		}
 	}
 	return k
 }
@@ -70,8 +88,7 @@ func (k *kernel) postMoments(f []float64) (rho float64, u [3]float64) {
 	return rho, u
 }
 
-// equilibrium writes the second-order equilibrium populations
-// f_i^eq = w_i rho (1 + 3 c.u + 9/2 (c.u)^2 - 3/2 u.u) to feq.
+// equilibrium writes the second-order equilibrium populations to feq.
 func (k *kernel) equilibrium(rho float64, u [3]float64, feq []float64) {
 	usq := 1.5 * (u[0]*u[0] + u[1]*u[1] + u[2]*u[2])
 	for i := range feq {
@@ -80,40 +97,74 @@ func (k *kernel) equilibrium(rho float64, u [3]float64, feq []float64) {
 	}
 }
 
-// collide relaxes the pre-collision populations f of one node toward
-// equilibrium and adds the body force, writing the post-collision
-// populations to out. feq and src are scratch slices of length Q.
-//
-// The odd and even parts f_i^-+ = (f_i -+ f_opp(i))/2 relax at their own
-// rates (TRT; for BGK the rates are equal and this is the BGK update). The
-// forcing term of Guo, Zheng & Shi (2002, eq. 19),
-// S_i = w_i [3 (c_i - u) + 9 (c_i.u) c_i] . F, is split the same way and
-// scaled by (1 - omega/2) with the rate of its part.
-func (k *kernel) collide(f []float64, rho float64, u [3]float64, feq, src, out []float64) {
-	k.equilibrium(rho, u, feq)
-
+// collide replaces the pre-collision populations f of one node, with
+// density rho and velocity u, by the post-collision populations.
+func (k *kernel) collide(f []float64, rho float64, u [3]float64) {
 	fx, fy, fz := rho*k.force[0], rho*k.force[1], rho*k.force[2]
-	forced := fx != 0 || fy != 0 || fz != 0
-	if forced {
-		for i := range src {
-			cu := k.cx[i]*u[0] + k.cy[i]*u[1] + k.cz[i]*u[2]
-			sx := 3*(k.cx[i]-u[0]) + 9*cu*k.cx[i]
-			sy := 3*(k.cy[i]-u[1]) + 9*cu*k.cy[i]
-			sz := 3*(k.cz[i]-u[2]) + 9*cu*k.cz[i]
-			src[i] = k.w[i] * (sx*fx + sy*fy + sz*fz)
-		}
-	}
+	base := 1 - 1.5*(u[0]*u[0]+u[1]*u[1]+u[2]*u[2])
+	uF := u[0]*fx + u[1]*fy + u[2]*fz
 
-	wp, wm := k.rates.plus, k.rates.minus
-	sp, sm := 1-0.5*wp, 1-0.5*wm
-	for i := range out {
-		j := k.opp[i]
-		neqPlus := 0.5 * (f[i] + f[j] - feq[i] - feq[j])
-		neqMinus := 0.5 * (f[i] - f[j] - feq[i] + feq[j])
-		post := f[i] - wp*neqPlus - wm*neqMinus
-		if forced {
-			post += sp*0.5*(src[i]+src[j]) + sm*0.5*(src[i]-src[j])
-		}
-		out[i] = post
+	f[0] = k.relaxRest(f[0], k.w[0], rho, base, uF)
+	for _, p := range k.pairs {
+		i, j := p[0], p[1]
+		cu := k.cx[i]*u[0] + k.cy[i]*u[1] + k.cz[i]*u[2]
+		cF := k.cx[i]*fx + k.cy[i]*fy + k.cz[i]*fz
+		f[i], f[j] = k.relaxPair(f[i], f[j], k.w[i], rho, base, cu, cF, uF)
 	}
+}
+
+// relaxRest returns the post-collision rest population.
+func (k *kernel) relaxRest(f0, w, rho, base, uF float64) float64 {
+	return f0 - k.wp*(f0-w*rho*base) - k.sp*3*w*uF
+}
+
+// relaxPair returns the post-collision populations of the velocities c and
+// -c, with weight w, from their pre-collision values fc and fo; base is
+// 1 - 3/2 u.u, cu = c.u, cF = c.F and uF = u.F.
+func (k *kernel) relaxPair(fc, fo, w, rho, base, cu, cF, uF float64) (float64, float64) {
+	wrho := w * rho
+	return relax(fc, fo,
+		wrho*(base+4.5*cu*cu), 3*wrho*cu,
+		k.sp*w*(9*cu*cF-3*uF), k.sm*3*w*cF,
+		k.wp, k.wm)
+}
+
+// relax returns the post-collision populations of a pair of opposite
+// velocities from their pre-collision values fc and fo, the even and odd
+// parts of their equilibrium, the even and odd forcing terms (already
+// scaled by 1 - omega/2) and the even and odd relaxation rates.
+func relax(fc, fo, eqEven, eqOdd, srcEven, srcOdd, wp, wm float64) (float64, float64) {
+	dEven := srcEven - wp*(0.5*(fc+fo)-eqEven)
+	dOdd := srcOdd - wm*(0.5*(fc-fo)-eqOdd)
+	return fc + dEven + dOdd, fo + dEven - dOdd
+}
+
+// collideD2Q9 is collide unrolled for the D2Q9 velocity order of D2Q9():
+// rest, +x, -x, +y, -y, (1,1), (-1,-1), (1,-1), (-1,1).
+func (k *kernel) collideD2Q9(f *[9]float64) {
+	const w1, w2 = 1.0 / 9, 1.0 / 36
+
+	// Moments, with half the force in the velocity.
+	rho := f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7] + f[8]
+	mx := f[1] - f[2] + f[5] - f[6] + f[7] - f[8]
+	my := f[3] - f[4] + f[5] - f[6] - f[7] + f[8]
+	ux := mx/rho + 0.5*k.force[0]
+	uy := my/rho + 0.5*k.force[1]
+
+	// Relaxation, pair by pair.
+	wp, wm, sp, sm := k.wp, k.wm, k.sp, k.sm
+	fx, fy := rho*k.force[0], rho*k.force[1]
+	base := 1 - 1.5*(ux*ux+uy*uy)
+	uF := ux*fx + uy*fy
+	r1, r2 := w1*rho, w2*rho
+	f[0] = k.relaxRest(f[0], 4.0/9, rho, base, uF)
+
+	cu := ux
+	f[1], f[2] = relax(f[1], f[2], r1*(base+4.5*cu*cu), 3*r1*cu, sp*w1*(9*cu*fx-3*uF), sm*3*w1*fx, wp, wm)
+	cu = uy
+	f[3], f[4] = relax(f[3], f[4], r1*(base+4.5*cu*cu), 3*r1*cu, sp*w1*(9*cu*fy-3*uF), sm*3*w1*fy, wp, wm)
+	cu, cF := ux+uy, fx+fy
+	f[5], f[6] = relax(f[5], f[6], r2*(base+4.5*cu*cu), 3*r2*cu, sp*w2*(9*cu*cF-3*uF), sm*3*w2*cF, wp, wm)
+	cu, cF = ux-uy, fx-fy
+	f[7], f[8] = relax(f[7], f[8], r2*(base+4.5*cu*cu), 3*r2*cu, sp*w2*(9*cu*cF-3*uF), sm*3*w2*cF, wp, wm)
 }
