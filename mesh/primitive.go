@@ -6,18 +6,18 @@ import (
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
-// Primitive walls (plane, box, cylinder, cone) contain the particles: each
-// face has an inner side, and a sphere whose centre is within one radius
-// of a face, on either side of it, is pushed toward the inner side with
-// Overlap = r - s, where s is the signed distance of the centre from the
-// face (positive inside). A sphere whose centre has crossed a face thus
-// gets an overlap larger than its radius and is pushed back rather than
-// out, and a sphere farther than one radius outside feels nothing.
+// shape is a wall geometry in its reference frame (the wall at t = 0).
+// Its contacts leave Velocity zero, and Wall fills it in from the motion.
+//
+// Primitive shapes (plane, box, cylinder, cone) contain the particles.
+// Each face has an inner side, and a sphere whose centre is within one
+// radius of a face, on either side of it, is pushed toward the inner side
+// with Overlap = r - s, where s is the signed distance of the centre from
+// the face (positive inside). A sphere whose centre has crossed a face
+// thus gets an overlap larger than its radius and is pushed back rather
+// than out, and a sphere farther than one radius outside feels nothing.
 // Different faces are different contact partners, as in DEM practice: a
 // sphere in a box corner touches three faces and gets three contacts.
-
-// shape is a wall geometry in its reference frame (the wall at t = 0).
-// Contacts leave Velocity zero; Wall fills it in from the motion.
 type shape interface {
 	contacts(p r3.Vec, r float64, dst []Contact) []Contact
 	nearest(p r3.Vec) (point, normal r3.Vec)

@@ -17,9 +17,9 @@ const featureShift = 60
 // toward the side of the mesh its centre is on.
 //
 // A sphere gets one contact per local minimum of its distance to the
-// mesh surface, so it feels one force where it rests on a flat region
-// made of many triangles, however it sits on their shared edges and
-// vertices, and one force per face in a concave corner. A face contact
+// mesh surface. It thus feels one force where it rests on a flat region
+// made of many triangles, even on their shared edges and vertices, and
+// one force per face in a concave corner. A face contact
 // is always such a minimum. An edge or vertex contact is one only when
 // no triangle sharing that edge or vertex comes closer to the centre;
 // otherwise the sphere is really touching the face of that neighbour
@@ -52,7 +52,7 @@ const bruteLimit = 32
 // builds the adjacency and the grid.
 func newTriMesh(tris [][3]r3.Vec) (*triMesh, error) {
 	if len(tris) == 0 {
-		return nil, fmt.Errorf("mesh has no triangles; check the STL file")
+		return nil, fmt.Errorf("mesh has no triangles: check that the STL file contains facets")
 	}
 	m := &triMesh{}
 	m.lo = r3.Vec{X: math.Inf(1), Y: math.Inf(1), Z: math.Inf(1)}
@@ -60,7 +60,7 @@ func newTriMesh(tris [][3]r3.Vec) (*triMesh, error) {
 	for i, t := range tris {
 		for _, v := range t {
 			if !finite(v) {
-				return nil, fmt.Errorf("triangle %d has a vertex %v that is not finite", i, v)
+				return nil, fmt.Errorf("triangle %d (counting from 0) has a vertex %v that is not finite: fix or remove it in the STL file", i, v)
 			}
 			m.lo, m.hi = minVec(m.lo, v), maxVec(m.hi, v)
 		}
@@ -69,7 +69,7 @@ func newTriMesh(tris [][3]r3.Vec) (*triMesh, error) {
 
 	m.weld(tris)
 	if len(m.tris) == 0 {
-		return nil, fmt.Errorf("all %d triangles are degenerate (zero area after welding vertices closer than %g m)", len(tris), weldTolerance*m.scale)
+		return nil, fmt.Errorf("all %d triangles are degenerate (zero area after welding vertices closer than %g m): check the STL file and its scale", len(tris), weldTolerance*m.scale)
 	}
 	m.buildAdjacency()
 	if len(m.tris) >= bruteLimit {

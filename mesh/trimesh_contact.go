@@ -2,7 +2,6 @@ package mesh
 
 import (
 	"math"
-	"sort"
 
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -43,14 +42,21 @@ func (m *triMesh) resolve(p r3.Vec, r float64, cands []candidate, dst []Contact)
 		}
 	}
 
-	added := dst[start:]
-	sort.Slice(added, func(i, j int) bool {
-		if added[i].Feature != added[j].Feature {
-			return added[i].Feature < added[j].Feature
-		}
-		return added[i].Key < added[j].Key
-	})
+	sortContacts(dst[start:])
 	return dst
+}
+
+// sortContacts sorts the few contacts of one query by feature and key,
+// by insertion because sort.Slice allocates.
+func sortContacts(cs []Contact) {
+	less := func(a, b *Contact) bool {
+		return a.Feature < b.Feature || a.Feature == b.Feature && a.Key < b.Key
+	}
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && less(&cs[j], &cs[j-1]); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
 }
 
 // sortByTriangle sorts the few candidates of one query by insertion.

@@ -109,14 +109,19 @@ func TestClosestOnTriangleBruteForce(t *testing.T) {
 // on vertices shared by up to eight triangles.
 func TestFlatMeshSingleContact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	meshes := map[string][][3]r3.Vec{
-		"2x2 squares":    flatMesh(2, 2, 0, nil),
-		"jittered 10x10": flatMesh(10, 2, 0.25, rng),
-		"jittered 40x40": flatMesh(40, 2, 0.25, rng),
+	meshes := []struct {
+		name   string
+		tris   [][3]r3.Vec
+		radius float64 // sphere radius, m
+	}{
+		{"2x2 squares", flatMesh(2, 2, 0, nil), 0.3},
+		{"jittered 10x10", flatMesh(10, 2, 0.25, rng), 0.3},
+		{"jittered 40x40", flatMesh(40, 2, 0.25, rng), 0.1},
 	}
-	const r, overlap = 0.3, 0.01
-	for name, tris := range meshes {
-		t.Run(name, func(t *testing.T) {
+	const overlap = 0.01
+	for _, mc := range meshes {
+		tris, r := mc.tris, mc.radius
+		t.Run(mc.name, func(t *testing.T) {
 			w := mustWall(t, cases.Wall{Name: "plate", Type: cases.WallSTL, Triangles: tris})
 			var points []r3.Vec
 			for i := 0; i <= 8; i++ { // grid lines, edges and vertices of the 2x2 mesh
@@ -283,7 +288,7 @@ func TestGridMatchesBruteScan(t *testing.T) {
 				t.Fatal("mesh has no grid")
 			}
 			touching := 0
-			for i := 0; i < 3000; i++ {
+			for i := 0; i < 1000; i++ {
 				p := randomPoint(rng, r3.Vec{X: -0.2, Y: -0.2, Z: -0.2}, r3.Vec{X: 1.2, Y: 1.2, Z: 1.2})
 				r := 0.01 + 0.1*rng.Float64()
 				got := m.contacts(p, r, nil)
@@ -306,7 +311,7 @@ func TestGridMatchesBruteScan(t *testing.T) {
 					t.Fatalf("p %v: grid nearest %v at %g, brute scan %v at %g", p, point, d, bp, bd)
 				}
 			}
-			if touching < 100 {
+			if touching < 50 {
 				t.Fatalf("only %d of the spheres touched the mesh", touching)
 			}
 		})

@@ -12,9 +12,21 @@ import (
 // Wall is a rigid wall of a case with its prescribed motion. It
 // implements Surface: queries at time t move the query point into the
 // wall's reference frame (the wall at t = 0), ask the static shape and
-// move the answer back, and the contact velocity is the rigid-body
-// velocity v + omega x (x - c(t)) of the wall at the contact point, where
-// c(t) is the rotation axis point carried by the translation.
+// move the answer back. The contact velocity is the rigid-body velocity
+// v + omega x (x - c(t)) of the wall at the contact point, where c(t) is
+// the rotation axis point carried by the translation.
+//
+// Contacts per wall type:
+//
+//   - plane, box, cylinder, cone: the wall contains the particles, and
+//     each face pushes toward its inner side (see shape). Keys: 0 for a
+//     plane; 0 to 5 for the box faces at min x, max x, min y, max y, min
+//     z, max z; for cylinders and cones 0 for the lateral surface, 1 and
+//     2 for the caps at Base and at the top, and 3 and 4 for the rims
+//     there, which are edge contacts.
+//   - stl: two-sided, one contact per local minimum of the distance (see
+//     triMesh). Degenerate triangles are dropped. Keys are described at
+//     featureShift.
 //
 // A Wall is immutable after construction except for SetPlaneExtent, and
 // its queries are safe for concurrent use.

@@ -136,7 +136,7 @@ func TestNearestPrimitivesBruteForce(t *testing.T) {
 			w := mustWall(t, pc.wall)
 			lo, hi := w.Bounds(0)
 			pad := r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}
-			for i := 0; i < 300; i++ {
+			for i := 0; i < 100; i++ {
 				p := randomPoint(rng, r3.Sub(lo, pad), r3.Add(hi, pad))
 				point, normal, vel := w.Nearest(p, 0)
 				if !pc.onWall(point) {
