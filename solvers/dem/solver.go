@@ -176,6 +176,11 @@ func (r *run) setTiming() error {
 	if !(c.Solver.OutputInterval > 0) {
 		return fmt.Errorf("dem: case %q: solver.output_interval is %g s; give a positive interval", c.Name, c.Solver.OutputInterval)
 	}
+	if c.Solver.TimeStep == 0 {
+		// Shorten the automatic step so frames fall exactly on multiples
+		// of the output interval.
+		dt = c.Solver.OutputInterval / math.Ceil(c.Solver.OutputInterval/dt-1e-9)
+	}
 	r.dt = dt
 	r.steps = int64(math.Ceil(c.Solver.Duration/dt - 1e-9))
 	r.outEvery = max(1, int64(math.Round(c.Solver.OutputInterval/dt)))

@@ -17,11 +17,11 @@ import (
 // The neighbour history merge relies on that order.
 type state struct {
 	id       []int64
-	pos      []r3.Vec // m
-	vel      []r3.Vec // m/s
-	omega    []r3.Vec // rad/s
-	force    []r3.Vec // N
-	torque   []r3.Vec // N m
+	pos      []r3.Vec  // m
+	vel      []r3.Vec  // m/s
+	omega    []r3.Vec  // rad/s
+	force    []r3.Vec  // N
+	torque   []r3.Vec  // N m
 	radius   []float64 // m
 	mass     []float64 // kg
 	invMass  []float64 // 1/kg
