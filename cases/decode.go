@@ -19,10 +19,10 @@ import (
 // mistakes. Helpers on a nil *mapping do nothing, which keeps a broken
 // section from producing a cascade of follow-up errors.
 type decoder struct {
-	file    string             // name used in messages
-	dir     string             // directory relative paths are resolved against
+	file    string              // name used in messages
+	dir     string              // directory relative paths are resolved against
 	anchors map[string]ast.Node // YAML anchors by name, for aliases
-	vars    map[string]float64 // parameter values expressions may use
+	vars    map[string]float64  // parameter values expressions may use
 	errs    Errors
 }
 

@@ -2,18 +2,19 @@ package cases
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
 // suggest returns the candidate closest to word by edit distance, or ""
 // when none is close enough to be a plausible typo: at most a third of the
-// word's length, and at least two edits allowed.
+// longer of the two lengths, and at least two edits allowed.
 func suggest(word string, candidates []string) string {
-	limit := max(2, len(word)/3)
-	best, bestDist := "", limit+1
+	best, bestDist := "", math.MaxInt
 	lw := strings.ToLower(word)
 	for _, c := range candidates {
-		if d := editDistance(lw, strings.ToLower(c)); d < bestDist {
+		limit := max(2, max(len(word), len(c))/3)
+		if d := editDistance(lw, strings.ToLower(c)); d <= limit && d < bestDist {
 			best, bestDist = c, d
 		}
 	}

@@ -79,8 +79,11 @@ func isBinary(data []byte) bool {
 	return !(looksASCII(data) && isText(data) && bytes.Contains(data, []byte("facet")))
 }
 
+// looksASCII reports whether data starts with the keyword solid, in any
+// case, after optional white space.
 func looksASCII(data []byte) bool {
-	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("solid"))
+	data = bytes.TrimLeft(data, " \t\r\n")
+	return len(data) >= 5 && bytes.EqualFold(data[:5], []byte("solid"))
 }
 
 // isText reports whether data has no control bytes other than white
