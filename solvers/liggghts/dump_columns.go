@@ -174,5 +174,9 @@ func (d *dumpReader) mass(fields []string, c dumpColumnIndex, typ int, radius fl
 	if !ok || rho <= 0 {
 		return 0, d.errorf("missing column mass and no density for atom type %d; add mass to the dump custom command or give the density of each type", typ)
 	}
-	return rho * 4 * math.Pi / 3 * radius * radius * radius, nil
+	m := rho * 4 * math.Pi / 3 * radius * radius * radius
+	if !(m > 0) || math.IsInf(m, 0) {
+		return 0, d.errorf("mass %g kg from radius %g m and density %g kg/m^3 is not a positive finite number", m, radius, rho)
+	}
+	return m, nil
 }

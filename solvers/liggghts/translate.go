@@ -146,10 +146,11 @@ type translator struct {
 	b     strings.Builder
 	files map[string][]byte
 
-	dt       float64 // s
-	steps    int64
-	outSteps int64
-	skin     float64 // m
+	dt        float64 // s
+	steps     int64
+	outSteps  int64
+	skin      float64 // m
+	maxRadius float64 // largest particle radius, m
 
 	// removals lists the fix ids to unfix at each step, in unfix order.
 	removals map[int64][]string
@@ -178,9 +179,10 @@ func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 		removals: map[int64][]string{},
 	}
 	t.opt = opt.withDefaults(t.outSteps)
+	t.maxRadius = maxRadius(c, opt.Initial)
 	t.skin = c.Solver.Skin
 	if t.skin <= 0 {
-		t.skin = 0.4 * maxRadius(c, opt.Initial)
+		t.skin = 0.4 * t.maxRadius
 	}
 	if t.skin <= 0 {
 		return nil, fmt.Errorf("solvers/liggghts: case %s: no particle radius found for the neighbour skin; set solver skin", c.Name)
@@ -224,7 +226,10 @@ func (t *translator) header() {
 	t.printf("# LIGGGHTS-PUBLIC 3.8 input translated by neusim from case %s (%s)\n", c.Name, c.Source)
 	t.printf("# time step %s s, %d steps, a dump every %d steps\n", g(t.dt), t.steps, t.outSteps)
 	t.printf("atom_style granular\n")
-	t.printf("atom_modify map array\n")
+	// LAMMPS sorts atoms spatially every 1000 steps in bins of half the
+	// neighbour cutoff by default; that bin size is zero when no atoms are
+	// left (outlets can empty the domain), so it is set explicitly.
+	t.printf("atom_modify map array sort 1000 %s\n", g((2*t.maxRadius+t.skin)/2))
 	t.printf("units si\n")
 	t.printf("boundary %s\n", boundary(c.Domain.Periodic))
 	t.printf("newton off\n")

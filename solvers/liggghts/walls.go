@@ -34,7 +34,24 @@ func (t *translator) walls() error {
 			}
 		}
 	}
+	t.sentinelWall()
 	return nil
+}
+
+// sentinelWall adds a wall of atom type 1 a metre below the domain when
+// nothing else keeps type 1 in use for the whole run. LIGGGHTS stops with
+// "Atom types must start from 1" when the smallest type among the atoms,
+// walls and insertions is not 1, which happens once outlets have removed
+// every particle or the wall that used type 1 is gone. The wall is too
+// far away to touch any particle.
+func (t *translator) sentinelWall() {
+	for _, w := range t.c.Walls {
+		if w.Material == 0 && (w.RemovedAt <= 0 || int64(math.Round(w.RemovedAt/t.dt)) >= t.steps) {
+			return
+		}
+	}
+	model, suffix := t.wallModelArgs()
+	t.printf("fix wall_sentinel all wall/gran %s primitive type 1 zplane %s %s\n", model, g(t.c.Domain.Min.Z-1), suffix)
 }
 
 // primitives returns the LIGGGHTS primitive wall arguments of a static
