@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -11,14 +12,17 @@ import (
 // one contact per point (see triMesh). The new contacts are sorted by
 // feature and key, and do not depend on the order of cands.
 func (m *triMesh) resolve(p r3.Vec, r float64, cands []candidate, dst []Contact) []Contact {
-	// Round-off in the closest points is far below this tolerance, and
-	// gaps between distinct local minima are far above it.
+	// Round-off in the closest points is far below tol. Points closer
+	// than near are one point of the surface even where the mesh does
+	// not say so: unwelded copies of a vertex, or a vertex lying on the
+	// edge of another triangle (a T-junction).
 	tol := 1e-9*r + 1e-12*m.scale
+	near := math.Max(tol, weldTolerance*m.scale)
 	sortByTriangle(cands)
 	start := len(dst)
 	for _, c := range cands {
 		kind, key, incident := m.feature(c)
-		if kind != FeatureFace && !localMinimum(c, incident, cands, tol) {
+		if kind != FeatureFace && !m.localMinimum(c, incident, cands, tol, near) {
 			continue
 		}
 		contact := m.contact(p, r, c, kind, key)
@@ -26,7 +30,7 @@ func (m *triMesh) resolve(p r3.Vec, r float64, cands []candidate, dst []Contact)
 		merged := false
 		for i := start; i < len(dst); i++ {
 			old := &dst[i]
-			if old.Key != key && r3.Norm(r3.Sub(old.Point, contact.Point)) > tol {
+			if old.Key != key && r3.Norm(r3.Sub(old.Point, contact.Point)) > near {
 				continue
 			}
 			// The same point found through several triangles: keep the
@@ -85,20 +89,33 @@ func (m *triMesh) feature(c candidate) (Feature, int64, []int32) {
 	return FeatureFace, int64(m.input[c.tri]), nil
 }
 
-// localMinimum reports whether every triangle sharing the feature of c
-// has its own closest point within tol of the point of c, which makes
-// that point a local minimum of the distance over the mesh surface.
+// localMinimum reports whether the point e of an edge or vertex
+// candidate c is a local minimum of the distance over the mesh surface:
+// no triangle containing e has its own closest point elsewhere, because
+// then points of that triangle next to e are closer. Triangles sharing
+// the feature contain e exactly, and any other candidate triangle that
+// passes within near of e counts too, which covers T-junctions.
+//
 // Comparing points rather than distances matters: a centre that projects
 // into a neighbour face a distance delta from the edge is closer to that
-// face by only delta^2/(2 d). The sharing triangles contain the point of
-// c, so they are all among the candidates unless round-off put them just
-// beyond the sphere.
-func localMinimum(c candidate, incident []int32, cands []candidate, tol float64) bool {
-	for _, t := range incident {
-		for _, o := range cands {
-			if o.tri == t && r3.Norm(r3.Sub(o.point, c.point)) > tol {
-				return false
-			}
+// face by only delta^2/(2 d). Every triangle containing e is closer than
+// r, so it is among the candidates unless round-off put it just beyond
+// the sphere.
+func (m *triMesh) localMinimum(c candidate, incident []int32, cands []candidate, tol, near float64) bool {
+	for _, o := range cands {
+		gap := r3.Norm(r3.Sub(o.point, c.point))
+		if o.tri == c.tri || gap <= tol {
+			continue
+		}
+		if slices.Contains(incident, o.tri) {
+			return false
+		}
+		if gap <= near {
+			continue
+		}
+		x, _ := m.closest(c.point, o.tri)
+		if r3.Norm(r3.Sub(x, c.point)) <= near {
+			return false
 		}
 	}
 	return true

@@ -157,6 +157,40 @@ func TestFlatMeshSingleContact(t *testing.T) {
 	}
 }
 
+// A flat mesh with a T-junction: the vertex (1, h) of three small
+// triangles lies on (h = 0) or next to (h = 1e-9 m, as float32 rounding
+// of STL coordinates leaves it) the long edge of a big triangle, so no
+// edge is shared across the junction line.
+func TestFlatMeshTJunction(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, h := range []float64{0, 1e-9, -1e-9} {
+		v := r3.Vec{X: 1, Y: h}
+		tris := [][3]r3.Vec{
+			{{X: 0}, {X: 1, Y: -1}, {X: 2}}, // big triangle below y = 0
+			{{X: 0}, v, {Y: 1}},             // small triangles above
+			{v, {X: 2, Y: 1}, {Y: 1}},
+			{v, {X: 2}, {X: 2, Y: 1}},
+		}
+		w := mustWall(t, cases.Wall{Name: "plate", Type: cases.WallSTL, Triangles: tris})
+		points := []r3.Vec{v, {X: 0.5}, {X: 1.5}, {X: 1, Y: 1e-10}, {X: 1, Y: -1e-10}}
+		for i := 0; i < 500; i++ {
+			x := r3.Vec{X: 0.1 + 1.8*rng.Float64(), Y: 0.2 * (rng.Float64() - 0.5)}
+			points = append(points, x, r3.Vec{X: x.X})
+		}
+		const r, overlap = 0.2, 0.01
+		for _, x := range points {
+			p := r3.Vec{X: x.X, Y: x.Y, Z: r - overlap}
+			cs := w.Contacts(p, r, 0, nil)
+			if len(cs) != 1 {
+				t.Fatalf("h %g, centre %v: %d contacts, want 1: %+v", h, p, len(cs), cs)
+			}
+			if math.Abs(cs[0].Overlap-overlap) > 1e-12 {
+				t.Fatalf("h %g, centre %v: overlap %g, want %g", h, p, cs[0].Overlap, overlap)
+			}
+		}
+	}
+}
+
 // boxMesh returns the six faces of the box [0,1]^3, each split into
 // n x n squares of two triangles.
 func boxMesh(n int) [][3]r3.Vec {
