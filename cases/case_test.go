@@ -137,7 +137,7 @@ func TestBadCases(t *testing.T) {
 		name     string
 		old, new string // replace the first old in baseCase by new
 		set      []string
-		extra    bool // allow extrapolation
+		extra    bool   // allow extrapolation
 		pos      string // "line:col" of the first error, "" for none
 		want     []string
 	}{
