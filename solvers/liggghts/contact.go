@@ -36,7 +36,17 @@ func (t *translator) contact() error {
 		}
 		return fmt.Sprintf("%d %s", n, strings.Join(v, " "))
 	}
-	restitution := func(a, b int) float64 { return c.Interaction(a, b).Restitution }
+	normal, err := t.normalModel()
+	if err != nil {
+		return err
+	}
+	restitution := func(a, b int) float64 {
+		e := c.Interaction(a, b).Restitution
+		if t.opt.RawRestitution {
+			return e
+		}
+		return liggghtsRestitution(normal, e)
+	}
 
 	hard := false
 	for _, m := range c.Materials {
@@ -67,10 +77,6 @@ func (t *translator) contact() error {
 			perPair(func(a, b int) float64 { return d }))
 	}
 
-	normal, err := t.normalModel()
-	if err != nil {
-		return err
-	}
 	if normal == "hooke/stiffness" {
 		if err := t.linearCoefficients(perPair); err != nil {
 			return err
@@ -128,12 +134,13 @@ func (t *translator) wallModelArgs() (model, suffix string) {
 }
 
 // linearCoefficients writes kn, kt, gamman and gammat for the
-// hooke/stiffness model. The damping of a linear spring-dashpot with
-// stiffness k and effective mass m* gives the restitution coefficient e
-// when the damping ratio is zeta = -ln e / sqrt(pi^2 + ln^2 e) and the
-// damping per unit effective mass is 2 zeta sqrt(k/m*) (Ting and Corkum,
-// J. Eng. Mech. 118 (1992)); LIGGGHTS multiplies gamman by m* itself. A
-// wall has infinite mass, so m* is the particle mass.
+// hooke/stiffness model. A linear spring-dashpot with stiffness k,
+// effective mass m* and damping ratio zeta has the damping coefficient
+// 2 zeta sqrt(k m*); LIGGGHTS multiplies gamman by m* itself, so gamman
+// is 2 zeta sqrt(k/m*). zeta is calibrated for a clipped rebound with
+// restitution e (see dampingRatio), or with RawRestitution is LIGGGHTS's
+// -ln e / sqrt(pi^2 + ln^2 e). A wall has infinite mass, so m* is the
+// particle mass.
 func (t *translator) linearCoefficients(perPair func(func(a, b int) float64) string) error {
 	c := t.c
 	kn, kt := c.Contact.StiffnessNormal, c.Contact.StiffnessTangential
@@ -155,8 +162,12 @@ func (t *translator) linearCoefficients(perPair func(func(a, b int) float64) str
 			default:
 				return 0 // no particles of either material ever touch
 			}
-			lne := math.Log(c.Interaction(a, b).Restitution)
-			zeta := -lne / math.Sqrt(math.Pi*math.Pi+lne*lne)
+			e := c.Interaction(a, b).Restitution
+			zeta := -dampingRatio("hooke/stiffness", e)
+			if t.opt.RawRestitution {
+				lne := math.Log(e)
+				zeta = -lne / math.Sqrt(math.Pi*math.Pi+lne*lne)
+			}
 			return 2 * zeta * math.Sqrt(k/meff)
 		}
 	}

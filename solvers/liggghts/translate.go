@@ -39,9 +39,12 @@ type ScriptOptions struct {
 	// normal radius distribution. Default 16.
 	RadiusBins int
 
-	// Processors is written into the script's header comment only; the
-	// process count is set by how LIGGGHTS is started.
-	Processors int
+	// RawRestitution passes the case's restitution coefficients to
+	// LIGGGHTS unchanged, so that LIGGGHTS derives its damping from them
+	// as usual. By default they are replaced by the coefficients for which
+	// LIGGGHTS's clipped contacts rebound with the case's restitution, the
+	// contact law of neusim's DEM solver (see liggghtsRestitution).
+	RawRestitution bool
 }
 
 func (o ScriptOptions) withDefaults(outputSteps int64) ScriptOptions {
