@@ -51,7 +51,9 @@ func (b *CPU[T]) Reshape(t *Tensor[T], rows, cols int) {
 	}
 	n := rows * cols
 	if n > cap(t.host) {
-		t.host = make([]T, n)
+		// Grow by at least half so that slowly growing sizes (edge counts
+		// during a rollout) reallocate only a few times.
+		t.host = make([]T, n, max(n, cap(t.host)+cap(t.host)/2))
 	}
 	t.host = t.host[:n]
 	t.rows, t.cols = rows, cols

@@ -22,6 +22,8 @@ type Graph struct {
 	// WallReceivers[w] is the entity that wall edge w points to.
 	WallReceivers []int32   // W entity indices in [0, N)
 	Walls         []float32 // W×WallIn wall features
+
+	counts, order []int32 // scratch of Features.Build
 }
 
 // Validate reports an error when the sizes of g do not match the widths of

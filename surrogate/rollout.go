@@ -1,0 +1,223 @@
+package surrogate
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/neusim/neusim/kernels"
+)
+
+// RolloutState is the coarse state a rollout advances, in SI units.
+type RolloutState struct {
+	Step  int     // coarse steps taken
+	Time  float64 // simulated time, s
+	Frame EntityFrame
+	// Vels holds the last History finite-difference velocities, each N×3
+	// in m/s, oldest first; Vels[len-1] is the current velocity.
+	Vels [][]float64
+}
+
+// NewRolloutState starts a rollout at frame t of seq, which needs
+// t ≥ history. The frame is copied.
+func NewRolloutState(seq *Sequence, t, history int) (*RolloutState, error) {
+	if t < history || t >= len(seq.Frames) {
+		return nil, fmt.Errorf("surrogate: rollout: start frame %d of sequence %q, want %d to %d", t, seq.Name, history, len(seq.Frames)-1)
+	}
+	f := seq.Frames[t]
+	s := &RolloutState{Step: 0, Frame: EntityFrame{
+		Pos: clone(f.Pos), Grad: clone(f.Grad), Shape: clone(f.Shape), Radius: clone(f.Radius),
+		Material: clone(f.Material), Senders: append([]int32(nil), f.Senders...),
+		Receivers: append([]int32(nil), f.Receivers...), Walls: append([]WallEdge(nil), f.Walls...)}}
+	if f.Senders == nil {
+		s.Frame.Senders, s.Frame.Receivers = nil, nil
+	}
+	for j := 0; j < history; j++ {
+		v := make([]float64, 3*f.N())
+		for i := 0; i < f.N(); i++ {
+			seq.velocity(t-history+1+j, i, v[3*i:3*i+3])
+		}
+		s.Vels = append(s.Vels, v)
+	}
+	return s, nil
+}
+
+func clone(v []float64) []float64 { return append([]float64(nil), v...) }
+
+// Predictor predicts the N×3 accelerations (m/s²) and N×9 affine-gradient
+// changes over one step (1/s) of a state.
+type Predictor interface {
+	Predict(s *RolloutState, acc, dgrad []float64) error
+}
+
+// Updater advances a state by one coarse step dt (s) with the predicted
+// accelerations and gradient changes. It is where prolongation to
+// particles, wall constraints and outlet removal attach.
+type Updater interface {
+	Advance(s *RolloutState, acc, dgrad []float64, dt float64) error
+}
+
+// Neighbourhood refreshes the entity graph and the wall edges of a state
+// (Frame.Senders, Frame.Receivers and Frame.Walls) before each prediction.
+type Neighbourhood interface {
+	Update(s *RolloutState) error
+}
+
+// RolloutSink receives the state after every step; it must copy what it
+// keeps, because the state is reused.
+type RolloutSink interface {
+	Write(s *RolloutState) error
+}
+
+// Rollout advances s by steps coarse steps of dt seconds: refresh the
+// neighbourhood (nb may be nil to keep the frame's pairs and walls),
+// predict, advance, write. It allocates nothing itself.
+func Rollout(ctx context.Context, s *RolloutState, dt float64, steps int, p Predictor, u Updater, nb Neighbourhood, sink RolloutSink) error {
+	n := s.Frame.N()
+	acc, dgrad := make([]float64, 3*n), make([]float64, 9*n)
+	for k := 0; k < steps; k++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if nb != nil {
+			if err := nb.Update(s); err != nil {
+				return err
+			}
+		}
+		if m := s.Frame.N(); m != n {
+			return fmt.Errorf("surrogate: rollout: entity count changed from %d to %d at step %d; regrouping needs a remapped memory", n, m, s.Step)
+		}
+		if err := p.Predict(s, acc, dgrad); err != nil {
+			return err
+		}
+		if err := u.Advance(s, acc, dgrad, dt); err != nil {
+			return err
+		}
+		if sink != nil {
+			if err := sink.Write(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Euler is the semi-implicit Euler update: v += a·dt, x += v·dt,
+// B += ΔB, and the shape follows the affine motion over the step,
+// Σ ← F·Σ·Fᵀ with F = I + B·dt. It keeps the velocity history.
+type Euler struct{}
+
+// Advance implements Updater.
+func (Euler) Advance(s *RolloutState, acc, dgrad []float64, dt float64) error {
+	f := &s.Frame
+	n := f.N()
+
+	// Rotate the velocity history so that the oldest buffer becomes the newest.
+	h := len(s.Vels)
+	old := s.Vels[0]
+	copy(s.Vels, s.Vels[1:])
+	s.Vels[h-1] = old
+	cur, prev := s.Vels[h-1], s.Vels[max(h-2, 0)]
+	if h == 1 {
+		prev = cur // the buffer is reused in place
+	}
+	for i := 0; i < 3*n; i++ {
+		v := prev[i] + acc[i]*dt
+		cur[i] = v
+		f.Pos[i] += v * dt
+		if math.IsNaN(f.Pos[i]) || math.IsInf(f.Pos[i], 0) {
+			return fmt.Errorf("surrogate: rollout: entity %d position is %g at step %d", i/3, f.Pos[i], s.Step+1)
+		}
+	}
+	for i := 0; i < n; i++ {
+		affineShape(f.Shape[6*i:6*i+6], f.Grad[9*i:9*i+9], dt)
+	}
+	for i := range f.Grad {
+		f.Grad[i] += dgrad[i]
+	}
+	s.Step++
+	s.Time += dt
+	return nil
+}
+
+// affineShape sets the covariance sh (xx yy zz xy xz yz) to F·Σ·Fᵀ with
+// F = I + B·dt for the row-major velocity gradient B.
+func affineShape(sh, b []float64, dt float64) {
+	sig := [3][3]float64{{sh[0], sh[3], sh[4]}, {sh[3], sh[1], sh[5]}, {sh[4], sh[5], sh[2]}}
+	var f, fs [3][3]float64
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			f[i][j] = b[3*i+j] * dt
+		}
+		f[i][i]++
+	}
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			for k := 0; k < 3; k++ {
+				fs[i][j] += f[i][k] * sig[k][j]
+			}
+		}
+	}
+	out := func(i, j int) float64 {
+		var v float64
+		for k := 0; k < 3; k++ {
+			v += fs[i][k] * f[j][k]
+		}
+		return v
+	}
+	sh[0], sh[1], sh[2], sh[3], sh[4], sh[5] = out(0, 0), out(1, 1), out(2, 2), out(0, 1), out(0, 2), out(1, 2)
+}
+
+// ModelPredictor predicts with a trained float32 model, carrying each
+// entity's memory from step to step.
+type ModelPredictor struct {
+	B     kernels.Backend
+	Model *Model[float32]
+	Feat  Features
+	Norm  Normalisation
+
+	host   Graph
+	dev    DeviceGraph[float32]
+	cache  StepCache[float32]
+	s0, s1 *Memory[float32]
+	out    []float32
+}
+
+// Predict implements Predictor.
+func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
+	n := s.Frame.N()
+	p.Feat.Build(&p.host, &s.Frame, s.Vels, &p.Norm)
+	if err := p.host.Validate(p.Model.Cfg); err != nil {
+		return err
+	}
+	p.dev.Upload(p.B, &p.host, p.Model.Cfg)
+	if p.s0 == nil && p.Model.Mem != nil {
+		p.s0, p.s1 = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
+	}
+	out := p.Model.Forward(p.B, &p.cache, &p.dev, p.s0, p.s1)
+	p.s0, p.s1 = p.s1, p.s0
+	if cap(p.out) < out.Len() {
+		p.out = make([]float32, out.Len())
+	}
+	p.out = p.out[:out.Len()]
+	p.B.Download(p.out, out)
+	for i := 0; i < n; i++ {
+		for d := 0; d < 3; d++ {
+			acc[3*i+d] = p.Norm.Acc.Denormalise(d, float64(p.out[OutWidth*i+d]))
+		}
+		for j := 0; j < 9; j++ {
+			dgrad[9*i+j] = p.Norm.DGrad.Denormalise(j, float64(p.out[OutWidth*i+3+j]))
+		}
+	}
+	for i, a := range acc {
+		if math.IsNaN(a) || math.IsInf(a, 0) {
+			return fmt.Errorf("surrogate: rollout: predicted acceleration of entity %d is %g at step %d", i/3, a, s.Step)
+		}
+	}
+	return nil
+}
+
+// ResetMemory sets every entity's memory back to the zero initial state.
+func (p *ModelPredictor) ResetMemory() {
+	p.s0, p.s1 = nil, nil
+}

@@ -1,0 +1,263 @@
+package surrogate
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+
+	"github.com/neusim/neusim/kernels"
+)
+
+// TrainConfig holds the training settings. Zero fields take the default
+// given in their comment; Defaults fills them in.
+type TrainConfig struct {
+	Iterations int      // optimiser steps (required)
+	Schedule   Schedule // default ScheduleExponential
+	LRStart    float64  // default 1e-4 (GNS)
+	LREnd      float64  // default 1e-6 (GNS)
+	DecaySteps int      // default Iterations
+	Beta1      float64  // default 0.9
+	Beta2      float64  // default 0.999
+	Eps        float64  // default 1e-8
+	// WeightDecay is the decoupled weight decay of AdamW; 0 means none.
+	WeightDecay float64
+	ClipNorm    float64 // global gradient norm limit; default 1, negative disables
+
+	Batch  int // windows per optimiser step, joined into one graph; default 2
+	Window int // consecutive steps per window, memory carried with backpropagation through time; default 4
+
+	// Noise is the standard deviation of the random-walk noise added to
+	// the input velocity history, in units of the velocity standard
+	// deviation, reached at the most recent velocity (Sanchez-Gonzalez et
+	// al. 2020). Default 0: no noise.
+	Noise float64
+	// RolloutWeight weighs the window position loss (see Trainer) against
+	// the one-step loss; 0 leaves it out.
+	RolloutWeight float64
+
+	Seed uint64 // seed of window sampling and noise
+}
+
+// Defaults returns c with zero fields set to their defaults.
+func (c TrainConfig) Defaults() TrainConfig {
+	def := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.LRStart, 1e-4)
+	def(&c.LREnd, 1e-6)
+	def(&c.Beta1, 0.9)
+	def(&c.Beta2, 0.999)
+	def(&c.Eps, 1e-8)
+	def(&c.ClipNorm, 1)
+	if c.Schedule == "" {
+		c.Schedule = ScheduleExponential
+	}
+	if c.DecaySteps == 0 {
+		c.DecaySteps = c.Iterations
+	}
+	if c.Batch == 0 {
+		c.Batch = 2
+	}
+	if c.Window == 0 {
+		c.Window = 4
+	}
+	return c
+}
+
+// Trainer fits a float32 model to sequences.
+//
+// The loss of one window of K steps t..t+K-1, with memory carried from a
+// zero state through the window, is
+//
+//	L = (1/K) Σ_k mean((ŷ_k - y_k)²) + RolloutWeight·(1/K) Σ_k mean((E_k/k)²)
+//
+// where ŷ and y are the normalised predicted and target outputs (12 per
+// entity) and E_k = Σ_{i<k} (k-i)·(â_i - a_i) is the position error, in
+// units of Dt²·std(a), that semi-implicit Euler accumulates after k steps
+// from the acceleration errors.
+//
+// NOTE: inputs inside a window are the recorded states (teacher forcing)
+// and every window starts from a zero memory, so the position term
+// measures accumulated drift but not the feedback of the model's own
+// errors into its inputs.
+type Trainer struct {
+	B     kernels.Backend
+	Model *Model[float32]
+	Feat  Features
+	Norm  Normalisation
+	Cfg   TrainConfig
+	Log   *slog.Logger
+
+	seqs      []*Sequence
+	rng       *rand.Rand
+	iteration int
+
+	caches  []StepCache[float32]
+	graphs  []DeviceGraph[float32]
+	states  []*Memory[float32]
+	douts   []*kernels.Tensor[float32]
+	host    hostWindow
+	outHost []float32
+}
+
+// hostWindow holds the host-side inputs and targets of one batch.
+type hostWindow struct {
+	graphs  []Graph     // one per step, the batch joined
+	targets [][]float64 // per step, N×12 normalised targets
+	part    Graph
+}
+
+// NewTrainer checks its inputs and returns a trainer. log may be nil.
+func NewTrainer(b kernels.Backend, m *Model[float32], feat Features, norm Normalisation,
+	cfg TrainConfig, seqs []*Sequence, log *slog.Logger) (*Trainer, error) {
+	cfg = cfg.Defaults()
+	if cfg.Iterations < 1 || cfg.Window < 1 || cfg.Batch < 1 {
+		return nil, fmt.Errorf("surrogate: train: iterations %d, window %d and batch %d must be positive", cfg.Iterations, cfg.Window, cfg.Batch)
+	}
+	if err := feat.Validate(); err != nil {
+		return nil, err
+	}
+	if m.Cfg.NodeIn != feat.NodeIn() || m.Cfg.EdgeIn != EdgeFeatures || m.Cfg.WallIn != WallFeatures {
+		return nil, fmt.Errorf("surrogate: train: model input widths %d/%d/%d do not match the features %d/%d/%d",
+			m.Cfg.NodeIn, m.Cfg.EdgeIn, m.Cfg.WallIn, feat.NodeIn(), EdgeFeatures, WallFeatures)
+	}
+	for _, s := range seqs {
+		if err := s.Validate(feat.Materials); err != nil {
+			return nil, err
+		}
+		if len(s.Frames) < feat.History+cfg.Window+1 {
+			return nil, fmt.Errorf("surrogate: train: sequence %q has %d frames, want at least history + window + 1 = %d",
+				s.Name, len(s.Frames), feat.History+cfg.Window+1)
+		}
+	}
+	if len(seqs) == 0 {
+		return nil, fmt.Errorf("surrogate: train: no sequences")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	k := cfg.Window
+	t := &Trainer{B: b, Model: m, Feat: feat, Norm: norm, Cfg: cfg, Log: log, seqs: seqs,
+		rng:    rand.New(rand.NewPCG(cfg.Seed, 0x747261696e)),
+		caches: make([]StepCache[float32], k), graphs: make([]DeviceGraph[float32], k),
+		douts: make([]*kernels.Tensor[float32], k)}
+	t.host.graphs = make([]Graph, k)
+	t.host.targets = make([][]float64, k)
+	return t, nil
+}
+
+// Iteration returns the number of optimiser steps taken.
+func (t *Trainer) Iteration() int { return t.iteration }
+
+// Step samples a batch of windows, takes one AdamW step and returns the
+// loss before the step and the gradient norm before clipping.
+func (t *Trainer) Step() (loss, gradNorm float64, err error) {
+	b, m, k := t.B, t.Model, t.Cfg.Window
+	t.sampleBatch()
+	n := t.host.graphs[0].N
+
+	// Forward through the window with memory carried.
+	if len(t.states) != k+1 {
+		t.states = make([]*Memory[float32], k+1)
+		for i := range t.states {
+			t.states[i] = m.NewMemory(b, n)
+		}
+	}
+	for i := range t.states {
+		m.ResizeMemory(b, t.states[i], n)
+	}
+	outs := make([][]float64, k)
+	for s := 0; s < k; s++ {
+		if err := t.host.graphs[s].Validate(m.Cfg); err != nil {
+			return 0, 0, err
+		}
+		t.graphs[s].Upload(b, &t.host.graphs[s], m.Cfg)
+		out := m.Forward(b, &t.caches[s], &t.graphs[s], t.states[s], t.states[s+1])
+		outs[s] = t.download(out)
+	}
+
+	// Loss and its gradient with respect to the outputs.
+	loss, grads := windowLoss(outs, t.host.targets, t.Cfg.RolloutWeight)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, 0, fmt.Errorf("surrogate: train: loss is %g at iteration %d; lower the learning rate or check the data", loss, t.iteration)
+	}
+
+	// Backward through time, clip, update.
+	m.Params.ZeroGrad(b)
+	ds := m.NewMemoryGrad(b, n)
+	for s := k - 1; s >= 0; s-- {
+		d := ensure(b, &t.douts[s], n, OutWidth)
+		g32 := make([]float32, len(grads[s]))
+		for i, v := range grads[s] {
+			g32[i] = float32(v)
+		}
+		b.Upload(d, g32)
+		m.Backward(b, &t.caches[s], d, ds)
+	}
+	gradNorm = clipGradients(b, &m.Params, t.Cfg.ClipNorm)
+	t.iteration++
+	lr := learningRate(t.Cfg.Schedule, t.Cfg.LRStart, t.Cfg.LREnd, t.Cfg.DecaySteps, t.iteration-1)
+	for _, p := range m.Params.List {
+		b.AdamW(p.Value, p.Grad, p.M, p.V, kernels.AdamWStep{LR: lr, Beta1: t.Cfg.Beta1, Beta2: t.Cfg.Beta2,
+			Eps: t.Cfg.Eps, WeightDecay: t.Cfg.WeightDecay, Step: t.iteration})
+	}
+	if t.iteration%100 == 0 {
+		t.Log.Info("surrogate: training", "iteration", t.iteration, "loss", loss, "grad_norm", gradNorm, "lr", lr)
+	}
+	return loss, gradNorm, nil
+}
+
+func (t *Trainer) download(out *kernels.Tensor[float32]) []float64 {
+	if cap(t.outHost) < out.Len() {
+		t.outHost = make([]float32, out.Len())
+	}
+	h := t.outHost[:out.Len()]
+	t.B.Download(h, out)
+	v := make([]float64, len(h))
+	for i, x := range h {
+		v[i] = float64(x)
+	}
+	return v
+}
+
+// windowLoss returns the loss of the package doc and its gradient with
+// respect to every output.
+func windowLoss(outs, targets [][]float64, rolloutWeight float64) (float64, [][]float64) {
+	k := len(outs)
+	grads := make([][]float64, k)
+	var loss float64
+	for s := range outs {
+		grads[s] = make([]float64, len(outs[s]))
+		scale := 1 / float64(k*len(outs[s]))
+		for i, y := range outs[s] {
+			d := y - targets[s][i]
+			loss += d * d * scale
+			grads[s][i] = 2 * d * scale
+		}
+	}
+	if rolloutWeight == 0 {
+		return loss, grads
+	}
+	n := len(outs[0]) / OutWidth
+	scale := rolloutWeight / float64(k*n*3)
+	for e := 0; e < n; e++ {
+		for c := 0; c < 3; c++ {
+			j := e*OutWidth + c
+			for kk := 1; kk <= k; kk++ {
+				var ek float64
+				for i := 0; i < kk; i++ {
+					ek += float64(kk-i) * (outs[i][j] - targets[i][j])
+				}
+				w := 1 / float64(kk*kk)
+				loss += scale * ek * ek * w
+				for i := 0; i < kk; i++ {
+					grads[i][j] += scale * 2 * ek * w * float64(kk-i)
+				}
+			}
+		}
+	}
+	return loss, grads
+}
