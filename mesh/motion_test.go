@@ -114,4 +114,15 @@ func TestMovingBoxMatchesAnalyticMotion(t *testing.T) {
 	if found < 100 {
 		t.Fatalf("only %d contacts checked", found)
 	}
+
+	for _, time := range []float64{0, 0.4, 1.1, 2.9} {
+		lo, hi := wm.Bounds(time)
+		points, _ := Triangulate(ws, 0, 0)
+		for _, x0 := range points {
+			x := position(x0, time)
+			if r3.Norm(r3.Sub(x, clampToBox(x, lo, hi))) > 1e-12 {
+				t.Fatalf("t %g: corner %v is outside the bounds %v to %v", time, x, lo, hi)
+			}
+		}
+	}
 }

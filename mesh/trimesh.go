@@ -41,7 +41,8 @@ type triMesh struct {
 
 	lo, hi r3.Vec   // bounding box, m
 	scale  float64  // bounding-box diagonal, m
-	index  *triGrid // nil for meshes small enough to scan
+	index  *triGrid // contact search, nil for meshes small enough to scan
+	tree   *triBVH  // nearest-point search, nil with index
 }
 
 // bruteLimit is the triangle count below which queries scan every
@@ -74,6 +75,7 @@ func newTriMesh(tris [][3]r3.Vec) (*triMesh, error) {
 	m.buildAdjacency()
 	if len(m.tris) >= bruteLimit {
 		m.index = newTriGrid(m.verts, m.tris)
+		m.tree = newTriBVH(m.verts, m.tris)
 	}
 	return m, nil
 }

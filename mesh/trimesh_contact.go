@@ -144,7 +144,7 @@ func (m *triMesh) nearest(p r3.Vec) (point, normal r3.Vec) {
 	if m.index == nil {
 		tri, point, dist = m.nearestBrute(p)
 	} else {
-		tri, point, dist = m.index.nearest(m, p)
+		tri, point, dist = m.tree.nearest(m, p)
 	}
 	if dist > 1e-12*m.scale {
 		return point, r3.Scale(1/dist, r3.Sub(p, point))

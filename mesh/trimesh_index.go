@@ -13,9 +13,10 @@ type triGrid struct {
 	origin r3.Vec  // lower corner, m
 	cell   float64 // cell edge, m
 	dims   [3]int
-	start  []int32    // cell c lists items[start[c]:start[c+1]]
-	items  []int32    // triangle indices
-	triLo  [][3]int32 // lowest cell of each triangle's box
+	start  []int32     // cell c lists items[start[c]:start[c+1]]
+	items  []int32     // triangle indices
+	triLo  [][3]int32  // lowest cell of each triangle's box
+	triBox [][2]r3.Vec // bounding box of each triangle, m
 }
 
 // maxCellsPerTriangle bounds the grid size for closed or sparse meshes,
@@ -63,10 +64,12 @@ func (g *triGrid) fill(verts []r3.Vec, tris [][3]int32) {
 	ncell := g.dims[0] * g.dims[1] * g.dims[2]
 	g.start = make([]int32, ncell+1)
 	g.triLo = make([][3]int32, len(tris))
+	g.triBox = make([][2]r3.Vec, len(tris))
 	ranges := make([][2][3]int, len(tris))
 	for t, ids := range tris {
 		a, b, c := verts[ids[0]], verts[ids[1]], verts[ids[2]]
-		lo, hi := g.cellRange(minVec(a, minVec(b, c)), maxVec(a, maxVec(b, c)))
+		g.triBox[t] = [2]r3.Vec{minVec(a, minVec(b, c)), maxVec(a, maxVec(b, c))}
+		lo, hi := g.cellRange(g.triBox[t][0], g.triBox[t][1])
 		ranges[t] = [2][3]int{lo, hi}
 		g.triLo[t] = [3]int32{int32(lo[0]), int32(lo[1]), int32(lo[2])}
 		g.eachCell(lo, hi, func(cell int) { g.start[cell+1]++ })
@@ -131,6 +134,9 @@ func (g *triGrid) gather(m *triMesh, p r3.Vec, r float64, cands []candidate) []c
 					if i != max(int(tl[0]), lo[0]) || j != max(int(tl[1]), lo[1]) || k != max(int(tl[2]), lo[2]) {
 						continue
 					}
+					if boxDistance2(p, g.triBox[t][0], g.triBox[t][1]) >= r*r {
+						continue
+					}
 					cands = m.consider(p, r, t, cands)
 				}
 			}
@@ -139,67 +145,7 @@ func (g *triGrid) gather(m *triMesh, p r3.Vec, r float64, cands []candidate) []c
 	return cands
 }
 
-// nearest searches shells of cells around the cell of p (of its
-// projection onto the grid box for a point outside) until no unvisited
-// cell can hold a closer triangle. Cells of shell k are at least
-// (k-1) cell edges from the projection q, and for a point of the box
-// |p - x|^2 >= |p - q|^2 + |q - x|^2, which bounds the remaining shells.
-func (g *triGrid) nearest(m *triMesh, p r3.Vec) (tri int32, point r3.Vec, dist float64) {
-	q := clampToBox(p, m.lo, m.hi)
-	off2 := r3.Norm2(r3.Sub(p, q))
-	var c0 [3]int
-	for a := 0; a < 3; a++ {
-		c0[a] = g.cellCoord(component(q, a), a)
-	}
-	maxShell := max(g.dims[0], max(g.dims[1], g.dims[2]))
-
-	dist = math.Inf(1)
-	visit := func(i, j, k int) {
-		cell := g.index(i, j, k)
-		for _, t := range g.items[g.start[cell]:g.start[cell+1]] {
-			c, _ := m.closest(p, t)
-			if d := r3.Norm(r3.Sub(p, c)); d < dist || d == dist && t < tri {
-				tri, point, dist = t, c, d
-			}
-		}
-	}
-	for k := 0; k <= maxShell; k++ {
-		if k > 0 {
-			reach := float64(k-1) * g.cell
-			if dist*dist <= off2+reach*reach {
-				break
-			}
-		}
-		g.visitShell(c0, k, visit)
-	}
-	return tri, point, dist
-}
-
-// visitShell calls fn for each grid cell at Chebyshev distance k from c0.
-func (g *triGrid) visitShell(c0 [3]int, k int, fn func(i, j, k int)) {
-	ilo, ihi := max(c0[0]-k, 0), min(c0[0]+k, g.dims[0]-1)
-	jlo, jhi := max(c0[1]-k, 0), min(c0[1]+k, g.dims[1]-1)
-	for i := ilo; i <= ihi; i++ {
-		for j := jlo; j <= jhi; j++ {
-			if abs(i-c0[0]) == k || abs(j-c0[1]) == k {
-				for l := max(c0[2]-k, 0); l <= min(c0[2]+k, g.dims[2]-1); l++ {
-					fn(i, j, l)
-				}
-				continue
-			}
-			if l := c0[2] - k; l >= 0 {
-				fn(i, j, l)
-			}
-			if l := c0[2] + k; k > 0 && l < g.dims[2] {
-				fn(i, j, l)
-			}
-		}
-	}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+// boxDistance2 returns the squared distance from p to the box [lo, hi].
+func boxDistance2(p, lo, hi r3.Vec) float64 {
+	return r3.Norm2(r3.Sub(p, clampToBox(p, lo, hi)))
 }

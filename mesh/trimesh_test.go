@@ -307,7 +307,7 @@ func wavySurface(n int) [][3]r3.Vec {
 	return tris
 }
 
-func TestGridMatchesBruteScan(t *testing.T) {
+func TestSearchMatchesBruteScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	meshes := map[string][][3]r3.Vec{
 		"soup":  randomSoup(2000, 0.05, rng),
@@ -318,8 +318,8 @@ func TestGridMatchesBruteScan(t *testing.T) {
 	for name, tris := range meshes {
 		t.Run(name, func(t *testing.T) {
 			m := mustTriMesh(t, tris)
-			if m.index == nil {
-				t.Fatal("mesh has no grid")
+			if m.index == nil || m.tree == nil {
+				t.Fatal("mesh has no grid or tree")
 			}
 			touching := 0
 			for i := 0; i < 1000; i++ {
@@ -342,7 +342,7 @@ func TestGridMatchesBruteScan(t *testing.T) {
 				point, _ := m.nearest(p)
 				_, bp, bd := m.nearestBrute(p)
 				if d := r3.Norm(r3.Sub(p, point)); math.Abs(d-bd) > 1e-12 {
-					t.Fatalf("p %v: grid nearest %v at %g, brute scan %v at %g", p, point, d, bp, bd)
+					t.Fatalf("p %v: tree nearest %v at %g, brute scan %v at %g", p, point, d, bp, bd)
 				}
 			}
 			if touching < 50 {
@@ -441,5 +441,31 @@ func BenchmarkTriMeshContactsBrute(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		buf = m.contactsBrute(pts[i%len(pts)], 0.02, buf[:0])
+	}
+}
+
+func BenchmarkTriMeshNearestBVH(b *testing.B) {
+	m := benchmarkMesh(b)
+	rng := rand.New(rand.NewPCG(17, 18))
+	pts := make([]r3.Vec, 1024)
+	for i := range pts {
+		pts[i] = randomPoint(rng, r3.Vec{Z: -0.3}, r3.Vec{X: 1, Y: 1, Z: 0.3})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.tree.nearest(m, pts[i%len(pts)])
+	}
+}
+
+func BenchmarkTriMeshNearestBrute(b *testing.B) {
+	m := benchmarkMesh(b)
+	rng := rand.New(rand.NewPCG(17, 18))
+	pts := make([]r3.Vec, 1024)
+	for i := range pts {
+		pts[i] = randomPoint(rng, r3.Vec{Z: -0.3}, r3.Vec{X: 1, Y: 1, Z: 0.3})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.nearestBrute(pts[i%len(pts)])
 	}
 }

@@ -18,6 +18,7 @@ type primitiveCase struct {
 	onWall  func(x r3.Vec) bool
 	samples []r3.Vec
 	spacing float64 // largest gap between neighbouring samples, m
+	lo, hi  r3.Vec  // box that random query points are drawn from, m
 }
 
 func primitiveCases() []primitiveCase {
@@ -27,12 +28,36 @@ func primitiveCases() []primitiveCase {
 	cone := cases.Wall{Name: "hopper", Type: cases.WallCone, Base: r3.Vec{Z: 0.1},
 		Axis: r3.Vec{Z: 1}, Radius: 0.2, RadiusTop: 1.0, Length: 1.2}
 	return []primitiveCase{
+		planeCase(),
 		boxCase(box),
 		revolvedCase("cylinder", cyl, cyl.Radius),
 		revolvedCase("cone", cone, cone.RadiusTop),
 		revolvedCase("narrowing cone", cases.Wall{Name: "nozzle", Type: cases.WallCone, Base: r3.Vec{},
 			Axis: r3.Vec{X: 1}, Radius: 1.0, RadiusTop: 0.3, Length: 0.9, CapBottom: true, CapTop: true}, 0.3),
 	}
+}
+
+// planeCase samples a 6 m square of an inclined plane; query points lie
+// within 1.5 m of the origin, so their nearest points are well inside it.
+func planeCase() primitiveCase {
+	const n, half = 300, 3.0
+	w := cases.Wall{Name: "slope", Type: cases.WallPlane, Point: r3.Vec{X: 0.1, Y: 0.2, Z: -0.1}, Normal: r3.Vec{X: 0.2, Y: -0.3, Z: 1}}
+	normal := r3.Unit(w.Normal)
+	u := perpendicular(normal)
+	v := r3.Cross(normal, u)
+	var pts []r3.Vec
+	for i := 0; i <= n; i++ {
+		for j := 0; j <= n; j++ {
+			a, b := half*(2*float64(i)/n-1), half*(2*float64(j)/n-1)
+			pts = append(pts, r3.Add(w.Point, r3.Add(r3.Scale(a, u), r3.Scale(b, v))))
+		}
+	}
+	onWall := func(x r3.Vec) bool {
+		return math.Abs(r3.Dot(r3.Sub(x, w.Point), normal)) < 1e-12
+	}
+	ext := r3.Vec{X: 1.5, Y: 1.5, Z: 1.5}
+	return primitiveCase{name: "plane", wall: w, onWall: onWall, samples: pts,
+		spacing: 2 * half / n * math.Sqrt2, lo: r3.Scale(-1, ext), hi: ext}
 }
 
 func boxCase(w cases.Wall) primitiveCase {
@@ -68,7 +93,9 @@ func boxCase(w cases.Wall) primitiveCase {
 		}
 		return inside && onFace
 	}
-	return primitiveCase{name: "box", wall: w, onWall: onWall, samples: pts, spacing: 2.0 / n * math.Sqrt2}
+	pad := r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}
+	return primitiveCase{name: "box", wall: w, onWall: onWall, samples: pts, spacing: 2.0 / n * math.Sqrt2,
+		lo: r3.Sub(w.Min, pad), hi: r3.Add(w.Max, pad)}
 }
 
 func revolvedCase(name string, w cases.Wall, top float64) primitiveCase {
@@ -109,7 +136,13 @@ func revolvedCase(name string, w cases.Wall, top float64) primitiveCase {
 		topCap := w.CapTop && math.Abs(h-w.Length) < tol && rho <= top+tol
 		return lateral || bottom || topCap
 	}
-	return primitiveCase{name: name, wall: w, onWall: onWall, samples: pts, spacing: spacing}
+	lo, hi := pts[0], pts[0]
+	for _, x := range pts {
+		lo, hi = minVec(lo, x), maxVec(hi, x)
+	}
+	pad := r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}
+	return primitiveCase{name: name, wall: w, onWall: onWall, samples: pts, spacing: spacing,
+		lo: r3.Sub(lo, pad), hi: r3.Add(hi, pad)}
 }
 
 func randomPoint(rng *rand.Rand, lo, hi r3.Vec) r3.Vec {
@@ -135,9 +168,13 @@ func TestNearestPrimitivesBruteForce(t *testing.T) {
 		t.Run(pc.name, func(t *testing.T) {
 			w := mustWall(t, pc.wall)
 			lo, hi := w.Bounds(0)
-			pad := r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}
+			for _, s := range pc.samples {
+				if s != clampToBox(s, lo, hi) {
+					t.Fatalf("surface point %v is outside the bounds %v to %v", s, lo, hi)
+				}
+			}
 			for i := 0; i < 100; i++ {
-				p := randomPoint(rng, r3.Sub(lo, pad), r3.Add(hi, pad))
+				p := randomPoint(rng, pc.lo, pc.hi)
 				point, normal, vel := w.Nearest(p, 0)
 				if !pc.onWall(point) {
 					t.Fatalf("p %v: nearest %v is not on the surface", p, point)
@@ -174,10 +211,9 @@ func TestContactsMatchNearest(t *testing.T) {
 	for _, pc := range primitiveCases() {
 		t.Run(pc.name, func(t *testing.T) {
 			w := mustWall(t, pc.wall)
-			lo, hi := w.Bounds(0)
 			checked := 0
 			for i := 0; i < 20000 && checked < 200; i++ {
-				p := randomPoint(rng, lo, hi)
+				p := randomPoint(rng, pc.lo, pc.hi)
 				r := 0.02 + 0.1*rng.Float64()
 				cs := w.Contacts(p, r, 0, nil)
 				if len(cs) != 1 || r3.Dot(cs[0].Normal, r3.Sub(p, cs[0].Point)) < 0 {
