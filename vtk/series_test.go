@@ -1,0 +1,143 @@
+package vtk
+
+import (
+	"context"
+	"encoding/xml"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/trajectory"
+)
+
+type pvdFile struct {
+	DataSets []struct {
+		Timestep float64 `xml:"timestep,attr"`
+		File     string  `xml:"file,attr"`
+	} `xml:"Collection>DataSet"`
+}
+
+func readPVD(t *testing.T, path string) pvdFile {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p pvdFile
+	if err := xml.Unmarshal(data, &p); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return p
+}
+
+// TestSeriesUsableWithoutClose checks that a series whose writer never
+// closes, as after a killed run, lists every frame written.
+func TestSeriesUsableWithoutClose(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewSeries(dir, SeriesOptions{Case: seriesCase()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	for i := range 3 {
+		if err := s.WriteFrame(testFrame(rng, int64(i), 10, false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"particles.pvd", "walls.pvd"} {
+		p := readPVD(t, filepath.Join(dir, name))
+		if len(p.DataSets) != 3 {
+			t.Errorf("%s lists %d data sets before Close, want 3", name, len(p.DataSets))
+		}
+		for _, d := range p.DataSets {
+			if _, err := os.Stat(filepath.Join(dir, d.File)); err != nil {
+				t.Errorf("%s refers to a missing file: %v", name, err)
+			}
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+// TestStaticWallsWrittenOnce checks that walls that neither move nor
+// disappear are written once and shared by every frame.
+func TestStaticWallsWrittenOnce(t *testing.T) {
+	c := seriesCase()
+	c.Walls = c.Walls[:2] // floor and box: static
+	dir := t.TempDir()
+	s, err := NewSeries(dir, SeriesOptions{Case: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := range 4 {
+		s.WriteFrame(testFrame(rng, int64(i), 5, false))
+	}
+	s.Close()
+	p := readPVD(t, filepath.Join(dir, "walls.pvd"))
+	if len(p.DataSets) != 4 {
+		t.Fatalf("walls.pvd lists %d data sets, want 4", len(p.DataSets))
+	}
+	for _, d := range p.DataSets {
+		if d.File != "walls_000000.vtu" {
+			t.Errorf("frame at t = %g s refers to %s, want walls_000000.vtu", d.Timestep, d.File)
+		}
+	}
+}
+
+// TestExportTrajectory writes a trajectory, exports it, and reads the
+// series back with VTK's readers.
+func TestExportTrajectory(t *testing.T) {
+	dir := t.TempDir()
+	traj := filepath.Join(dir, "run.arrows")
+	w, err := trajectory.Create(traj, trajectory.Meta{Case: "series"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(6, 6))
+	var frames []*particles.Frame
+	for i := range 3 {
+		f := testFrame(rng, int64(i), 20, true)
+		frames = append(frames, f)
+		if err := w.WriteFrame(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(dir, "vtk")
+	if err := ExportTrajectory(context.Background(), traj, out, ExportOptions{Fields: true, Case: seriesCase()}); err != nil {
+		t.Fatal(err)
+	}
+	sets := readWithVTK(t, filepath.Join(out, "particles.pvd"), filepath.Join(out, "fields.pvd"), filepath.Join(out, "walls.pvd"))
+	if len(sets[0].Series) != 3 || len(sets[1].Series) != 3 || len(sets[2].Series) != 3 {
+		t.Fatalf("series lengths %d, %d, %d, want 3 each", len(sets[0].Series), len(sets[1].Series), len(sets[2].Series))
+	}
+	for i, f := range frames {
+		checkParticles(t, "exported frame", sets[0].Series[i], f)
+	}
+}
+
+func TestExportCancelled(t *testing.T) {
+	dir := t.TempDir()
+	traj := filepath.Join(dir, "run.arrows")
+	w, _ := trajectory.Create(traj, trajectory.Meta{})
+	rng := rand.New(rand.NewPCG(7, 7))
+	w.WriteFrame(testFrame(rng, 0, 5, false))
+	w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := ExportTrajectory(ctx, traj, filepath.Join(dir, "vtk"), ExportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Errorf("cancelled export: err = %v, want context.Canceled", err)
+	}
+}
