@@ -1,0 +1,154 @@
+package surrogate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/neusim/neusim/kernels"
+)
+
+// CheckpointFormat and CheckpointVersion identify the metadata layout.
+const (
+	CheckpointFormat  = "neusim-surrogate"
+	CheckpointVersion = 1
+)
+
+// metadataKey is the key of the safetensors __metadata__ map that holds the
+// Metadata JSON.
+const metadataKey = "neusim"
+
+// Metadata records what a checkpoint was trained on. It travels as JSON in
+// the safetensors __metadata__ under the key "neusim".
+type Metadata struct {
+	Format        string `json:"format"`  // CheckpointFormat
+	Version       int    `json:"version"` // CheckpointVersion
+	NeusimVersion string `json:"neusim_version"`
+	Created       string `json:"created"` // RFC 3339 UTC
+
+	Architecture  Config        `json:"architecture"`
+	Features      Features      `json:"features"`
+	Normalisation Normalisation `json:"normalisation"`
+
+	Case     string `json:"case"`      // case name
+	CaseHash string `json:"case_hash"` // hash of the resolved case file
+	Solver   string `json:"solver"`    // solver that produced the training data
+	// ParamRanges maps each design parameter varied in training to its
+	// [min, max], in the parameter's unit.
+	ParamRanges map[string][2]float64 `json:"param_ranges,omitempty"`
+	// Grouping holds the grouping settings as the grouping package writes them.
+	Grouping json.RawMessage `json:"grouping,omitempty"`
+	Seed     uint64          `json:"seed"`
+	Training TrainingSummary `json:"training"`
+}
+
+// TrainingSummary describes the training data and run.
+type TrainingSummary struct {
+	Sequences   int     `json:"sequences"`
+	Frames      int     `json:"frames"`
+	EntitySteps int     `json:"entity_steps"`
+	Dt          float64 `json:"dt"` // coarse step, s
+	Iterations  int     `json:"iterations"`
+	FinalLoss   float64 `json:"final_loss"`
+}
+
+// SaveCheckpoint writes the weights of m and meta to path as safetensors,
+// through a temporary file renamed when complete. Format, Version,
+// Architecture, Created and an empty NeusimVersion are filled in. Tensor
+// names are the parameter names; a Linear weight is stored In×Out (the
+// transpose of PyTorch's nn.Linear.weight), a bias 1×Out.
+func SaveCheckpoint(path string, b kernels.Backend, m *Model[float32], meta Metadata) error {
+	meta.Format, meta.Version, meta.Architecture = CheckpointFormat, CheckpointVersion, m.Cfg
+	if meta.Created == "" {
+		meta.Created = time.Now().UTC().Format(time.RFC3339)
+	}
+	if meta.NeusimVersion == "" {
+		meta.NeusimVersion = buildVersion()
+	}
+	js, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("surrogate: checkpoint %s: encode metadata: %w", path, err)
+	}
+	tensors := make([]NamedTensor, len(m.Params.List))
+	for i, p := range m.Params.List {
+		v := make([]float32, p.Value.Len())
+		b.Download(v, p.Value)
+		tensors[i] = NamedTensor{Name: p.Name, Shape: []int{p.Value.Rows(), p.Value.Cols()}, Data: v}
+	}
+	return writeFileAtomic(path, func(w io.Writer) error {
+		return EncodeSafetensors(w, tensors, map[string]string{metadataKey: string(js)})
+	})
+}
+
+// LoadCheckpoint reads a checkpoint written by SaveCheckpoint and returns
+// the model on backend b with its metadata. Every parameter must be
+// present with its shape and no unknown tensor may be present.
+func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, error) {
+	var meta Metadata
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint: %w", err)
+	}
+	tensors, md, err := DecodeSafetensors(f, st.Size(), path)
+	if err != nil {
+		return nil, meta, err
+	}
+	js, ok := md[metadataKey]
+	if !ok {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: no %q entry in __metadata__; the file was not written by neusim", path, metadataKey)
+	}
+	if err := json.Unmarshal([]byte(js), &meta); err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: invalid metadata JSON: %w", path, err)
+	}
+	if meta.Format != CheckpointFormat || meta.Version < 1 || meta.Version > CheckpointVersion {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: format %q version %d, want %q version 1 to %d",
+			path, meta.Format, meta.Version, CheckpointFormat, CheckpointVersion)
+	}
+	m, err := NewModel(b, meta.Architecture, 0)
+	if err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: architecture: %w", path, err)
+	}
+	byName := make(map[string]NamedTensor, len(tensors))
+	for _, t := range tensors {
+		byName[t.Name] = t
+	}
+	for _, p := range m.Params.List {
+		t, ok := byName[p.Name]
+		if !ok {
+			return nil, meta, fmt.Errorf("surrogate: checkpoint %s: tensor %q is missing", path, p.Name)
+		}
+		if len(t.Shape) != 2 || t.Shape[0] != p.Value.Rows() || t.Shape[1] != p.Value.Cols() {
+			return nil, meta, fmt.Errorf("surrogate: checkpoint %s: tensor %q has shape %v, the architecture needs [%d %d]",
+				path, p.Name, t.Shape, p.Value.Rows(), p.Value.Cols())
+		}
+		b.Upload(p.Value, t.Data)
+		delete(byName, p.Name)
+	}
+	for name := range byName {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: unknown tensor %q for this architecture", path, name)
+	}
+	return m, meta, nil
+}
+
+// buildVersion returns the module version and VCS revision of the binary.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			v += "+" + s.Value
+		}
+	}
+	return v
+}
