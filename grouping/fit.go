@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/spatial/r3"
+
 	"github.com/neusim/neusim/particles"
 )
 
@@ -69,7 +71,15 @@ func (s Settings) validate() error {
 
 // DefaultWeights are the coherence weights Fit tries when FitOptions
 // lists none.
-var DefaultWeights = []float64{-1, 0.5, 1, 2, 4, 8}
+var DefaultWeights = []float64{-1, 0.5, 1, 2, 4, 8, 16, 32}
+
+// DefaultMaxElongation is the mean entity elongation (see Report) above
+// which Fit passes over a candidate weight. Strong coherence weights
+// lower the reconstruction error a little further but group particles of
+// equal velocity that lie apart; this bound keeps entities compact enough
+// for neighbour graphs and wall distances to stay local. It is a
+// judgement, not a fitted value.
+const DefaultMaxElongation = 2.5
 
 // FitOptions controls Fit.
 type FitOptions struct {
@@ -79,6 +89,12 @@ type FitOptions struct {
 	// of Settings.CoherenceWeight (negative for position only). Nil means
 	// DefaultWeights.
 	Weights []float64
+
+	// MaxElongation is the largest mean entity elongation (see Report)
+	// a chosen grouping may have; when no candidate satisfies it, the
+	// least elongated one is chosen. Zero means DefaultMaxElongation,
+	// a negative value means no bound.
+	MaxElongation float64
 
 	Workers int          // goroutines, zero means GOMAXPROCS; results do not depend on it
 	Logger  *slog.Logger // nil discards
@@ -91,6 +107,7 @@ type Candidate struct {
 	PosRMS          float64 // m
 	VelRMS          float64 // m/s
 	Objective       float64 // (PosRMS/MeanDiameter)^2 + (VelRMS/SpeedRMS)^2
+	Elongation      float64 // mean, as in Report
 }
 
 // Report describes a fitted grouping and its reconstruction error.
@@ -117,13 +134,22 @@ type Report struct {
 	VelRMSFrame []float64 // per frame, m/s
 	Objective   float64   // (PosRMS/MeanDiameter)^2 + (VelRMS/SpeedRMS)^2
 
+	// Elongation and MaxElongation are the mean and largest ratio, over
+	// entities in the first frame, of the RMS member distance from the
+	// centre along the longest axis to that of a ball of the same members
+	// at a solid fraction of 0.6. A compact entity is near 1 or below; a
+	// long or spatially split one is well above.
+	Elongation    float64
+	MaxElongation float64
+
 	Candidates []Candidate // every weight tried, in the order tried
 }
 
 // Fit groups the particles of the first frame of frames into about
 // len/target entities and chooses the coherence weight among
 // opt.Weights by the smallest reconstruction error over the first
-// opt.Settings.Window frames. Particles inserted after the first frame
+// opt.Settings.Window frames, among groupings no more elongated than
+// opt.MaxElongation. Particles inserted after the first frame
 // are not grouped. The result is the same for every worker count.
 func Fit(frames []*particles.Frame, target int, opt FitOptions) (*Grouping, Report, error) {
 	s := opt.Settings
@@ -148,8 +174,16 @@ func Fit(frames []*particles.Frame, target int, opt FitOptions) (*Grouping, Repo
 		log = slog.New(slog.DiscardHandler)
 	}
 
-	var best *Grouping
-	var bestRep Report
+	bound := opt.MaxElongation
+	switch {
+	case bound == 0:
+		bound = DefaultMaxElongation
+	case bound < 0:
+		bound = math.Inf(1)
+	}
+
+	var best, compact *Grouping
+	var bestRep, compactRep Report
 	var cands []Candidate
 	for _, cw := range weights {
 		ts := s
@@ -159,13 +193,21 @@ func Fit(frames []*particles.Frame, target int, opt FitOptions) (*Grouping, Repo
 			return nil, Report{}, err
 		}
 		c := Candidate{CoherenceWeight: rep.Settings.CoherenceWeight, Entities: rep.Entities,
-			PosRMS: rep.PosRMS, VelRMS: rep.VelRMS, Objective: rep.Objective}
+			PosRMS: rep.PosRMS, VelRMS: rep.VelRMS, Objective: rep.Objective, Elongation: rep.Elongation}
 		cands = append(cands, c)
 		log.Debug("grouping candidate", "weight", c.CoherenceWeight, "entities", c.Entities,
-			"pos_rms_m", c.PosRMS, "vel_rms_m_per_s", c.VelRMS, "objective", c.Objective)
-		if best == nil || rep.Objective < bestRep.Objective {
+			"pos_rms_m", c.PosRMS, "vel_rms_m_per_s", c.VelRMS, "objective", c.Objective, "elongation", c.Elongation)
+		if rep.Elongation <= bound && (best == nil || rep.Objective < bestRep.Objective) {
 			best, bestRep = g, rep
 		}
+		if compact == nil || rep.Elongation < compactRep.Elongation {
+			compact, compactRep = g, rep
+		}
+	}
+	if best == nil {
+		log.Warn("no grouping candidate is compact enough; using the least elongated",
+			"max_elongation", bound, "elongation", compactRep.Elongation)
+		best, bestRep = compact, compactRep
 	}
 	bestRep.Candidates = cands
 	return best, bestRep, nil
@@ -252,6 +294,7 @@ func evaluate(w *window, g *Grouping, workers int) Report {
 		}
 		sp, sv, sm = sp+ep, sv+ev, sm+m
 	}
+	rep.Elongation, rep.MaxElongation = elongation(ref, b)
 	rep.PosRMS = math.Sqrt(sp / sm)
 	rep.VelRMS = math.Sqrt(sv / sm)
 	rep.Objective = math.Pow(rep.PosRMS/w.diameter, 2)
@@ -259,4 +302,39 @@ func evaluate(w *window, g *Grouping, workers int) Report {
 		rep.Objective += math.Pow(rep.VelRMS/w.speed, 2)
 	}
 	return rep
+}
+
+// elongation returns the mean and maximum over entities of the ratio of
+// sqrt(λ), λ the largest eigenvalue of the members' mass-weighted position
+// covariance, to sqrt(R²/5), the same for a uniform ball of radius
+// R = r (n/0.6)^(1/3) holding the n members of mean radius r.
+func elongation(f *particles.Frame, b *Binding) (mean, largest float64) {
+	k := b.Grouping.Len()
+	if k == 0 {
+		return 0, 0
+	}
+	for e := 0; e < k; e++ {
+		idx := b.Members(e)
+		var m, r float64
+		var c r3.Vec
+		for _, i := range idx {
+			m += f.Mass[i]
+			r += f.Mass[i] * f.Radius[i]
+			c = r3.Add(c, r3.Scale(f.Mass[i], f.Pos[i]))
+		}
+		if m == 0 {
+			continue
+		}
+		c = r3.Scale(1/m, c)
+		var s Sym3
+		for _, i := range idx {
+			s.addOuter(f.Mass[i]/m, r3.Sub(f.Pos[i], c))
+		}
+		vals, _ := s.Eigen()
+		ball := (r / m) * math.Cbrt(float64(len(idx))/compactSolidFraction)
+		x := math.Sqrt(max(vals[0], 0) / (ball * ball / 5))
+		mean += x
+		largest = max(largest, x)
+	}
+	return mean / float64(k), largest
 }

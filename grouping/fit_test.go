@@ -275,3 +275,53 @@ func TestFitIndependentOfWorkers(t *testing.T) {
 		t.Errorf("made %d entities, want %d", n, 40000/16)
 	}
 }
+
+func TestShearGetsSmallerEntities(t *testing.T) {
+	// Left half translates rigidly; right half moves with random,
+	// non-affine velocities. The error-driven splits must spend the
+	// entity budget on the right half.
+	rng := rand.New(rand.NewPCG(9, 10))
+	f0 := lattice(16, 8, 8, radius, r3.Vec{}, 0)
+	for i, p := range f0.Pos {
+		if p.X < 16*radius {
+			f0.Vel[i] = r3.Vec{Y: 0.1}
+		} else {
+			f0.Vel[i] = r3.Vec{X: rng.NormFloat64(), Y: rng.NormFloat64(), Z: rng.NormFloat64()}
+			f0.Vel[i] = r3.Scale(0.05, f0.Vel[i])
+		}
+	}
+	var frames []*particles.Frame
+	for s := 0; s < 4; s++ {
+		f := f0.Clone()
+		f.Time = float64(s) * 0.002
+		for i := range f.Pos {
+			f.Pos[i] = r3.Add(f0.Pos[i], r3.Scale(f.Time, f0.Vel[i]))
+		}
+		frames = append(frames, f)
+	}
+	g, rep, err := FitSettings(frames, Settings{TargetSize: 16, CoherenceWeight: -1}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quiet, sheared, nq, ns int
+	for k := 0; k < g.Len(); k++ {
+		m := g.Members(k)
+		if f0.Pos[m[0]].X < 16*radius { // ids are frame indices here
+			quiet += len(m)
+			nq++
+		} else {
+			sheared += len(m)
+			ns++
+		}
+	}
+	if nq == 0 || ns == 0 {
+		t.Fatalf("%d quiet and %d sheared entities; each half should have some", nq, ns)
+	}
+	mq, ms := float64(quiet)/float64(nq), float64(sheared)/float64(ns)
+	if mq < 3*ms {
+		t.Errorf("mean entity size %.1f in the rigid half and %.1f in the sheared half; want the sheared ones much smaller", mq, ms)
+	}
+	if rep.Entities != 1024/16 {
+		t.Errorf("%d entities, want %d", rep.Entities, 1024/16)
+	}
+}

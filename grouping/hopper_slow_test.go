@@ -32,29 +32,31 @@ func TestHopperCompressionTable(t *testing.T) {
 	frames := hopperFrames(t, start, window)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "hopper, %d particles, frames t = %.2f to %.2f s\n", frames[0].Len(), frames[0].Time, frames[window-1].Time)
-	fmt.Fprintf(&b, "%8s %9s %12s %10s %12s %10s %7s %14s %14s\n", "target", "entities", "compression",
-		"pos_rms_d", "pos_rms_m", "vel_rms_U", "weight", "pos_only_pos_d", "pos_only_vel_U")
+	fmt.Fprintf(&b, "| %6s | %8s | %11s | %9s | %9s | %9s | %6s | %10s | %14s | %14s |\n", "target", "entities", "compression",
+		"pos_rms/d", "pos_rms m", "vel_rms/U", "weight", "elongation", "pos-only pos/d", "pos-only vel/U")
 	weights := DefaultWeights
 	if weights[0] != -1 {
 		t.Fatal("DefaultWeights must start with the position-only weight -1")
 	}
 	var errs []float64
+	var rep Report
 	for _, target := range []int{8, 16, 32, 64, 128} {
-		_, rep, err := Fit(frames, target, FitOptions{Settings: Settings{Window: window}, Weights: weights})
+		var err error
+		_, rep, err = Fit(frames, target, FitOptions{Settings: Settings{Window: window}, Weights: weights})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pos := rep.Candidates[0] // weight -1: position only
-		fmt.Fprintf(&b, "%8d %9d %12.2f %10.4f %12.4g %10.4f %7g %14.4f %14.4f\n", target, rep.Entities, rep.Compression,
+		fmt.Fprintf(&b, "| %6d | %8d | %11.2f | %9.4f | %9.3g | %9.4f | %6g | %10.2f | %14.4f | %14.4f |\n", target, rep.Entities, rep.Compression,
 			rep.PosRMS/rep.MeanDiameter, rep.PosRMS, rep.VelRMS/rep.SpeedRMS, rep.Settings.CoherenceWeight,
-			pos.PosRMS/rep.MeanDiameter, pos.VelRMS/rep.SpeedRMS)
+			rep.Elongation, pos.PosRMS/rep.MeanDiameter, pos.VelRMS/rep.SpeedRMS)
 		errs = append(errs, rep.Objective)
 		if math.IsNaN(rep.Objective) {
 			t.Fatalf("target %d: objective is NaN", target)
 		}
 	}
-	t.Log("\n" + b.String())
+	t.Logf("\nhopper, %d particles, frames t = %.2f to %.2f s, mean diameter d = %.4g m, RMS speed U = %.4g m/s\n%s",
+		frames[0].Len(), frames[0].Time, frames[window-1].Time, rep.MeanDiameter, rep.SpeedRMS, b.String())
 	if errs[len(errs)-1] <= errs[0] {
 		t.Errorf("error at 128 particles per entity (%g) is not above that at 8 (%g)", errs[len(errs)-1], errs[0])
 	}
