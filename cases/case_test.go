@@ -193,6 +193,28 @@ func TestBadCases(t *testing.T) {
 			want: []string{"invalid YAML"}},
 		{name: "string for a number", old: "duration: 0.1", new: "duration: [0.1]", pos: "47:13",
 			want: []string{"solver.duration: expected a number or an expression"}},
+		{name: "discrete weights sum to zero", old: "radius: 0.001", new: "radius: {distribution: discrete, values: [0.001, 0.002], weights: [0, 0]}", pos: "45:71",
+			want: []string{"particles[0].radius.weights: the weights sum to 0: the sum must be > 0"}},
+		{name: "discrete weights count", old: "radius: 0.001", new: "radius: {distribution: discrete, values: [0.001, 0.002], weights: [1]}", pos: "45:71",
+			want: []string{"particles[0].radius.weights: 1 weights for 2 values"}},
+		{name: "normal radius without bound", old: "radius: 0.001", new: "radius: {distribution: normal, mean: 0.001, std: 0.001}", pos: "45:5",
+			want: []string{"particles[0].radius: mean - 3 std = -0.002 m is not a radius: give min"}},
+		{name: "uniform radius reversed", old: "radius: 0.001", new: "radius: {distribution: uniform, min: 0.002, max: 0.001}", pos: "45:54",
+			want: []string{"particles[0].radius.max: 0.001 is out of range: max must be >= min = 0.002"}},
+		{name: "pour without rate", old: "count: 10", new: "count: 10\n    mode: pour", pos: "42:5",
+			want: []string{`particles[0]: missing key "rate"`}},
+		{name: "linear without stiffness", old: "solver:", new: "contact: {normal: linear, stiffness_normal: 1e4}\nsolver:", pos: "46:1",
+			want: []string{`contact: missing key "stiffness_tangential"`}},
+		{name: "stiffness with hertz", old: "solver:", new: "contact: {stiffness_normal: 1e4}\nsolver:", pos: "46:11",
+			want: []string{"contact: stiffness_normal is used only by normal: linear"}},
+		{name: "rotation without axis", old: "normal: [0, 0, 1]", new: "normal: [0, 0, 1]\n      motion: {angular_speed: 2}", pos: "33:7",
+			want: []string{`geometry.walls[0].motion: missing key "axis": expected a direction`}},
+		{name: "periodic axis typo", old: "max: [0.1, 0.1, 0.1]", new: "max: [0.1, 0.1, 0.1]\n  periodic: [x, w]", pos: "13:17",
+			want: []string{`domain.periodic[1]: "w" is not an axis`}},
+		{name: "time step negative", old: "duration: 0.1", new: "duration: 0.1\n  time_step: -1e-5", pos: "48:14",
+			want: []string{"solver.time_step: -1e-05 (from \"-1e-5\") is out of range: the time step (s; or auto) must be > 0"}},
+		{name: "alias to nowhere", old: "restitution: 0.8", new: "restitution: *e", pos: "24:18",
+			want: []string{"materials.steel.restitution: alias *e refers to no anchor &e"}},
 		{name: "set unknown parameter", set: []string{"wdth=0.02"},
 			want: []string{`test.yaml: --set wdth=0.02: unknown parameter "wdth" (did you mean "width"?); defined parameters: width`}},
 		{name: "set out of range", set: []string{"width=0.05"},
@@ -331,5 +353,24 @@ func TestLoadNames(t *testing.T) {
 	}
 	if want := []string{"box", "column", "drum", "hopper", "hopper_slot"}; !slices.Equal(names, want) {
 		t.Errorf("List() names %v, want %v", names, want)
+	}
+}
+
+func TestAnchorsAndAuto(t *testing.T) {
+	src := strings.NewReplacer(
+		"  glass:\n", "  glass: &beads\n",
+		"  steel:\n    density: 7800\n    youngs_modulus: 200e9\n    poisson: 0.3\n    restitution: 0.8\n    friction: 0.5\n",
+		"  steel: *beads\n",
+		"  duration: 0.1\n", "  duration: 0.1\n  time_step: Auto\n",
+	).Replace(baseCase)
+	c, err := LoadBytes("test.yaml", []byte(src), caseDir(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Materials[1].Name != "steel" || c.Materials[1].Density != 2500 {
+		t.Errorf("aliased material %+v, want glass's values", c.Materials[1])
+	}
+	if c.Solver.TimeStep != 0 {
+		t.Errorf("time_step: Auto gave %g, want 0 (automatic)", c.Solver.TimeStep)
 	}
 }

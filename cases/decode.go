@@ -46,7 +46,8 @@ func (d *decoder) errAtPos(line, col int, path, msg string) {
 }
 
 // resolve looks through anchors, aliases and tags to the node that holds
-// the value. It returns nil for an alias to an unknown anchor.
+// the value. It returns nil for an alias to an unknown anchor, which
+// collectAnchors has reported.
 func (d *decoder) resolve(n ast.Node) ast.Node {
 	for range 32 {
 		switch v := n.(type) {
@@ -55,32 +56,36 @@ func (d *decoder) resolve(n ast.Node) ast.Node {
 		case *ast.TagNode:
 			n = v.Value
 		case *ast.AliasNode:
-			name := ""
-			if v.Value != nil {
-				name = v.Value.GetToken().Value
-			}
-			target, ok := d.anchors[name]
-			if !ok {
-				d.errAt(v, "", "alias *%s refers to no anchor &%s", name, name)
-				return nil
-			}
-			n = target
+			n = d.anchors[aliasName(v)]
 		default:
 			return n
 		}
 	}
-	d.errAt(n, "", "aliases nested too deeply")
 	return nil
 }
 
+func aliasName(a *ast.AliasNode) string {
+	if a.Value == nil {
+		return ""
+	}
+	return a.Value.GetToken().Value
+}
+
 // collectAnchors records every anchor in the document so that aliases can
-// be resolved wherever the walk meets them.
+// be resolved wherever the walk meets them, and reports aliases to
+// unknown anchors once each.
 func (d *decoder) collectAnchors(root ast.Node) {
 	d.anchors = map[string]ast.Node{}
 	for _, n := range ast.Filter(ast.AnchorType, root) {
 		a := n.(*ast.AnchorNode)
 		if a.Name != nil {
 			d.anchors[a.Name.GetToken().Value] = a.Value
+		}
+	}
+	for _, n := range ast.Filter(ast.AliasType, root) {
+		a := n.(*ast.AliasNode)
+		if name := aliasName(a); d.anchors[name] == nil {
+			d.errAt(a, strings.TrimPrefix(strings.TrimPrefix(a.GetPath(), "$"), "."), "alias *%s refers to no anchor &%s", name, name)
 		}
 	}
 }
@@ -151,7 +156,11 @@ func (d *decoder) mapping(n ast.Node, path string, at ast.Node) *mapping {
 		return nil
 	}
 	if at == nil {
+		// A list item: report missing keys at its first key.
 		at = raw
+		if len(mn.Values) > 0 {
+			at = mn.Values[0].Key
+		}
 	}
 	m := &mapping{d: d, path: path, at: at, vals: map[string]ast.Node{}, keyNodes: map[string]ast.Node{}}
 	for _, mv := range mn.Values {

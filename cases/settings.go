@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"strings"
 
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -26,7 +27,7 @@ func (d *decoder) solver(top *mapping) SolverSettings {
 		Duration: sm.req("duration", positive("the duration (s)")),
 		Skin:     sm.opt("skin", 0, nonNegative("the neighbour-list skin (m)")),
 	}
-	if n := sm.lookup("time_step"); n != nil && scalarText(d.resolve(n)) != "auto" {
+	if n := sm.lookup("time_step"); n != nil && !strings.EqualFold(scalarText(d.resolve(n)), "auto") {
 		s.TimeStep = sm.req("time_step", positive("the time step (s; or auto)"))
 	}
 	interval := positive("the output interval (s)")
