@@ -309,8 +309,8 @@ func (b *bisector) selectNth(seg []int32, keys []float64, n int) {
 	}
 }
 
-// splitmix is the SplitMix64 finaliser (Steele, Lea and Flood, "Fast
-// splittable pseudorandom number generators", OOPSLA 2014).
+// splitmix is the SplitMix64 finaliser, a bijective 64-bit mixing
+// function used here to order tied particles by seed.
 func splitmix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9

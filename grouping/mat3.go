@@ -92,11 +92,12 @@ func (m Mat3) maxAbs() float64 {
 }
 
 // Exp returns the matrix exponential of m by scaling and squaring with a
-// Taylor series (Moler and Van Loan, "Nineteen dubious ways to compute
-// the exponential of a matrix, twenty-five years later", SIAM Review 45,
-// 2003, section 3). The argument is scaled to a norm below 1/2, where 14
-// Taylor terms are accurate to double precision. For an antisymmetric m
-// the result is a rotation matrix to rounding error.
+// Taylor series, one of the methods reviewed by Moler and Van Loan,
+// "Nineteen dubious ways to compute the exponential of a matrix,
+// twenty-five years later", SIAM Review 45 (2003). The argument is scaled
+// to an infinity norm of at most 1/2, where the first omitted Taylor term,
+// 0.5^15/15!, is below 1e-16. For an antisymmetric m the result is a
+// rotation matrix to rounding error.
 func (m Mat3) Exp() Mat3 {
 	norm := 0.0
 	for i := 0; i < 3; i++ {
@@ -170,8 +171,8 @@ func (s Sym3) PseudoInverse(rtol float64) Mat3 {
 }
 
 // symEigen computes the eigen decomposition of the symmetric n×n matrix a
-// (row-major, destroyed) by cyclic Jacobi rotations (Golub and Van Loan,
-// Matrix Computations, 4th ed., section 8.5). Eigenvalues go to vals in
+// (row-major, destroyed) by cyclic Jacobi rotations, the classical method
+// for small symmetric matrices. Eigenvalues go to vals in
 // decreasing order and unit eigenvectors to the columns of vecs. Jacobi is
 // used for the small matrices here (n <= 6) because it is accurate to
 // rounding for tiny eigenvalues, which the least-squares fits depend on.
