@@ -33,6 +33,10 @@ type pairCoeffs struct {
 	rollEta float64 // epsd rolling damping ratio, in [0, 1]
 
 	kn, kt float64 // linear model spring constants, N/m
+
+	// dampingT is sqrt(k_t / S_n), constant for both models: the ratio of
+	// the tangential to the normal dashpot.
+	dampingT float64
 }
 
 // dampingRatio returns beta = ln e / sqrt(ln^2 e + pi^2) for restitution e
@@ -127,6 +131,12 @@ func newLaw(c *cases.Case) (*law, error) {
 			}
 			if l.normal == normalLinear && pc.kt == 0 {
 				pc.kt = 2.0 / 7.0 * pc.kn
+			}
+			if l.normal == normalLinear {
+				pc.dampingT = math.Sqrt(pc.kt / pc.kn)
+			} else {
+				// S_t / S_n = 8 G* / (2 E*).
+				pc.dampingT = math.Sqrt(4 * pc.gStar / pc.eStar)
 			}
 			l.coeffs[a*l.nmat+b] = pc
 		}

@@ -40,13 +40,16 @@ func (l *law) resolve(pc *pairCoeffs, c *contact, dt float64, shear, roll *r3.Ve
 	vt := r3.Sub(vc, r3.Scale(vn, c.n))
 
 	// Normal part: spring and dashpot, clipped at zero.
-	kn, sn := l.normalStiffness(pc, c.delta, c.rStar)
+	root := l.contactRoot(c.delta, c.rStar)
+	kn, sn := l.normalStiffness(pc, root)
 	gammaN := l.dashpot(pc.beta, sn, c.mStar)
 	fn := normalForce(kn, c.delta, gammaN, vn)
 
-	// Tangential part: history spring and dashpot, Coulomb limited.
-	kt := l.tangentialStiffness(pc, c.delta, c.rStar)
-	gammaT := l.dashpot(pc.beta, kt, c.mStar)
+	// Tangential part: history spring and dashpot, Coulomb limited. The
+	// dashpot scales with sqrt(k_t m*) like the normal one, so it is the
+	// normal one times the pair's constant sqrt(k_t / S_n).
+	kt := l.tangentialStiffness(pc, root)
+	gammaT := gammaN * pc.dampingT
 	ft := tangentialForce(kt, gammaT, pc.mu, fn, c.n, vt, dt, shear)
 
 	// The tangential force acts at the contact point, giving each body

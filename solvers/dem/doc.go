@@ -3,14 +3,20 @@
 //
 // # Contact law
 //
-// Particle-particle and particle-wall contacts share one contact law, split
-// into parts as LIGGGHTS 3.x splits it: normal (Hertz or linear spring),
-// damping (a dashpot from the coefficient of restitution), tangential
-// (a Mindlin or linear spring with history, Coulomb-limited) and rolling
-// resistance (constant directional torque or the elastic-plastic
-// spring-dashpot model of Ai et al. 2011). A wall is a body of infinite
-// mass and radius with its material's Young's modulus and Poisson's ratio,
-// so a wall material with an infinite Young's modulus is rigid.
+// Particle-particle and particle-wall contacts share one contact law. It
+// is split into parts as LIGGGHTS 3.x splits it: normal (Hertz or linear
+// spring), damping, tangential (a Mindlin or linear spring with history,
+// Coulomb limited) and rolling resistance (constant directional torque or
+// the elastic-plastic spring-dashpot model of Ai et al. 2011).
+//
+// The dashpots have LIGGGHTS' form, but their damping ratio is calibrated
+// so that a normal impact rebounds with the input restitution. LIGGGHTS'
+// own ratio, ln e / sqrt(ln^2 e + pi^2), rebounds too fast once the force
+// is clipped at zero (0.325 instead of 0.2, 0.808 instead of 0.8).
+//
+// A wall is a body of infinite mass and radius with its material's
+// Young's modulus and Poisson's ratio, so a wall material with an
+// infinite Young's modulus is rigid.
 //
 // # Integration
 //

@@ -10,12 +10,21 @@ import "math"
 // F = 4/3 E* sqrt(R*) delta^(3/2), so k_n = 4/3 E* sqrt(R* delta) and
 // S_n = 2 E* sqrt(R* delta), as in LIGGGHTS normal_model_hertz.h.
 // Linear: k_n = S_n = the case's constant.
-func (l *law) normalStiffness(pc *pairCoeffs, delta, rStar float64) (kn, sn float64) {
+// The argument root is contactRoot's sqrt(R* delta), m.
+func (l *law) normalStiffness(pc *pairCoeffs, root float64) (kn, sn float64) {
 	if l.normal == normalLinear {
 		return pc.kn, pc.kn
 	}
-	root := math.Sqrt(rStar * delta)
 	return 4.0 / 3.0 * pc.eStar * root, 2 * pc.eStar * root
+}
+
+// contactRoot returns sqrt(R* delta), m, which scales every Hertz-Mindlin
+// stiffness, or 0 for the linear model, which does not use it.
+func (l *law) contactRoot(delta, rStar float64) float64 {
+	if l.normal == normalLinear {
+		return 0
+	}
+	return math.Sqrt(rStar * delta)
 }
 
 // normalForce returns the signed magnitude of the normal force on body i

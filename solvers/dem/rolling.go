@@ -26,7 +26,7 @@ import (
 func (l *law) rollingTorque(pc *pairCoeffs, kn, delta, fn, rStar, inertia float64, n, wRel r3.Vec, dt float64, roll *r3.Vec) r3.Vec {
 	switch l.rolling {
 	case rollingConstantTorque:
-		w := r3.Norm(wRel)
+		w := norm(wRel)
 		if w == 0 || pc.muR == 0 {
 			return r3.Vec{}
 		}
@@ -42,7 +42,7 @@ func (l *law) rollingTorque(pc *pairCoeffs, kn, delta, fn, rStar, inertia float6
 		spring := r3.Sub(*roll, r3.Scale(r3.Dot(*roll, n), n))
 		spring = r3.Sub(spring, r3.Scale(kr*dt, wt))
 		limit := pc.muR * rStar * math.Abs(fn)
-		if mag := r3.Norm(spring); mag > limit {
+		if mag := norm(spring); mag > limit {
 			spring = r3.Scale(limit/mag, spring)
 			*roll = spring
 			return spring

@@ -9,11 +9,12 @@ import (
 // tangentialStiffness returns the tangential spring coefficient k_t, N/m.
 // Hertz-Mindlin: S_t = 8 G* sqrt(R* delta) (Mindlin 1949, no-slip form as
 // in LIGGGHTS normal_model_hertz.h). Linear: the case's constant.
-func (l *law) tangentialStiffness(pc *pairCoeffs, delta, rStar float64) float64 {
+// The argument root is contactRoot's sqrt(R* delta), m.
+func (l *law) tangentialStiffness(pc *pairCoeffs, root float64) float64 {
 	if l.normal == normalLinear {
 		return pc.kt
 	}
-	return 8 * pc.gStar * math.Sqrt(rStar*delta)
+	return 8 * pc.gStar * root
 }
 
 // tangentialForce advances the tangential spring of one contact by the
@@ -31,7 +32,7 @@ func tangentialForce(kt, gammaT, mu, fn float64, n, vt r3.Vec, dt float64, shear
 	s := r3.Add(*shear, r3.Scale(dt, vt))
 	s = r3.Sub(s, r3.Scale(r3.Dot(s, n), n))
 
-	spring := kt * r3.Norm(s)
+	spring := kt * norm(s)
 	limit := mu * math.Abs(fn)
 	if spring > limit {
 		if spring == 0 {
@@ -45,3 +46,7 @@ func tangentialForce(kt, gammaT, mu, fn float64, n, vt r3.Vec, dt float64, shear
 	*shear = s
 	return r3.Sub(r3.Scale(-kt, s), r3.Scale(gammaT, vt))
 }
+
+// norm returns |v|. It is math.Sqrt of the dot product, faster than
+// r3.Norm's overflow-safe math.Hypot and exact enough for contact forces.
+func norm(v r3.Vec) float64 { return math.Sqrt(v.X*v.X + v.Y*v.Y + v.Z*v.Z) }
