@@ -9,10 +9,10 @@ import (
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
-// sizeRange bounds entity sizes around the target: the fit splits every
+// sizeRange bounds entity sizes around the target. The fit splits every
 // entity larger than sizeRange*target and never makes one smaller than
-// target/sizeRange, so that quiet regions get entities up to four times
-// the target and high-shear regions down to a quarter of it.
+// target/sizeRange. Quiet regions thus get entities up to four times the
+// target, and high-shear regions down to a quarter of it.
 const sizeRange = 4
 
 // bisector builds a grouping of a window's reference particles by
@@ -156,13 +156,12 @@ func (b *bisector) leafError(lo, hi int, buf []fitError) float64 {
 
 // split reorders perm[lo:hi] into two parts and returns the boundary.
 //
-// The cut is normal to the principal axis of the part's features (the
-// principal direction divisive partitioning of Boley, "Principal
-// direction divisive partitioning", Data Mining and Knowledge Discovery
-// 2, 1998), placed by one-dimensional two-means on the projections
-// instead of at the mean, so that a coherent group meets a cut at its
-// gap to the rest. When that leaves a side with fewer than minSize
-// particles, the cut falls back to the median.
+// The cut is normal to the principal axis of the part's features, as in
+// Boley's principal direction divisive partitioning (Data Mining and
+// Knowledge Discovery 2, 1998). It is placed by one-dimensional two-means
+// on the projections instead of at the mean, so that a coherent group
+// meets the cut at its gap to the rest. When that leaves a side with
+// fewer than minSize particles, the cut falls back to the median.
 func (b *bisector) split(lo, hi, minSize int) int {
 	seg, keys := b.perm[lo:hi], b.keys[lo:hi]
 	axis, centre := b.principalAxis(seg)

@@ -15,10 +15,10 @@
 // last three are its window-mean velocity minus the mean over all
 // particles, divided by the RMS of that deviation and multiplied by the
 // coherence weight. Groups are then split in two, recursively, across the
-// principal axis of their features (principal direction divisive
-// partitioning, Boley, Data Mining and Knowledge Discovery 2, 1998), with
-// the cut placed by one-dimensional two-means so that a coherent clump
-// meets the cut at its gap to the rest.
+// principal axis of their features. This is principal direction divisive
+// partitioning (Boley, Data Mining and Knowledge Discovery 2, 1998), except
+// that the cut is placed by one-dimensional two-means, so that a coherent
+// clump meets the cut at its gap to the rest.
 //
 // Splitting runs in two phases. First every group above 4n particles is
 // split. Then the group whose best affine reconstruction has the largest

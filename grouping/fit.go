@@ -74,11 +74,11 @@ func (s Settings) validate() error {
 var DefaultWeights = []float64{-1, 0.5, 1, 2, 4, 8, 16, 32}
 
 // DefaultMaxElongation is the mean entity elongation (see Report) above
-// which Fit passes over a candidate weight. Strong coherence weights
-// lower the reconstruction error a little further but group particles of
-// equal velocity that lie apart; this bound keeps entities compact enough
-// for neighbour graphs and wall distances to stay local. It is a
-// judgement, not a fitted value.
+// which Fit passes over a candidate weight. Strong coherence weights lower
+// the reconstruction error a little further, but they group particles of
+// equal velocity that lie apart. The bound keeps entities compact, so that
+// neighbour graphs and wall distances stay local. It is a judgement, not a
+// fitted value.
 const DefaultMaxElongation = 2.5
 
 // FitOptions controls Fit.
@@ -134,11 +134,12 @@ type Report struct {
 	VelRMSFrame []float64 // per frame, m/s
 	Objective   float64   // (PosRMS/MeanDiameter)^2 + (VelRMS/SpeedRMS)^2
 
-	// Elongation and MaxElongation are the mean and largest ratio, over
-	// entities in the first frame, of the RMS member distance from the
-	// centre along the longest axis to that of a ball of the same members
-	// at a solid fraction of 0.6. A compact entity is near 1 or below; a
-	// long or spatially split one is well above.
+	// Elongation and MaxElongation are the mean and the largest ratio
+	// over the entities in the first frame. The ratio divides an entity's
+	// RMS member distance from the centre along its longest axis by that
+	// of a ball of the same members at a solid fraction of 0.6. A compact
+	// entity is near 1 or below, and a long or spatially split one is
+	// well above.
 	Elongation    float64
 	MaxElongation float64
 

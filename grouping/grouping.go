@@ -93,7 +93,8 @@ type Binding struct {
 
 	// Start and Index list the frame indices of the members of each
 	// entity: entity k's members present in the frame are
-	// Index[Start[k]:Start[k+1]], in ascending id order. Members absent
+	// Index[Start[k]:Start[k+1]], in frame order, which is ascending id
+	// order when the frame's ids are sorted. Members absent
 	// from the frame (removed through an outlet) are skipped.
 	Start []int32
 	Index []int32

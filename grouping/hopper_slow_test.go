@@ -17,11 +17,11 @@ import (
 )
 
 // TestHopperCompressionTable runs the embedded hopper case with the DEM
-// solver until discharge is under way, fits groupings of 8 to 128
-// particles per entity to a window of 8 frames (0.07 s) starting 0.1 s
-// after the gate opens, and logs the table of reconstruction error
-// against compression that the package documentation quotes, with the
-// error of a position-only grouping for comparison.
+// solver until discharge is under way. It fits groupings of 8 to 128
+// particles per entity to a window of 8 frames (0.07 s) that starts 0.1 s
+// after the gate opens. It logs the table of reconstruction error against
+// compression that the package documentation quotes, with the error of a
+// position-only grouping for comparison.
 //
 //	go test -tags slow -run TestHopperCompressionTable -v -timeout 60m ./grouping/
 //
@@ -64,8 +64,8 @@ func TestHopperCompressionTable(t *testing.T) {
 
 // hopperFrames returns window frames of the hopper case from time start
 // on. When NEUSIM_HOPPER_FRAMES names a trajectory file that exists, the
-// frames are read from it; otherwise the DEM solver produces them and,
-// when the variable is set, they are saved there for the next run.
+// frames are read from it. Otherwise the DEM solver produces them, and
+// they are saved there for the next run when the variable is set.
 func hopperFrames(t *testing.T, start float64, window int) []*particles.Frame {
 	cache := os.Getenv("NEUSIM_HOPPER_FRAMES")
 	if cache != "" {

@@ -35,9 +35,9 @@ func (p *PointGrouping) Len() int { return len(p.Start) - 1 }
 //
 // Points are split by recursive bisection across the principal axis of
 // their coordinates until no part exceeds target points. Each part is then
-// split into its connected components, and components of fewer than
-// target/4 points join the adjacent super-node they share most links with,
-// which keeps every super-node connected; a component with no adjacent
+// split into its connected components. A component of fewer than target/4
+// points joins the adjacent super-node it shares most links with, which
+// keeps every super-node connected. A component with no adjacent
 // super-node, such as an isolated point, stays on its own.
 //
 // Interpolation back to a point uses the point's own super-node and the

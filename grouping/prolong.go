@@ -6,10 +6,10 @@ import (
 	"github.com/neusim/neusim/particles"
 )
 
-// Prolong moves the members of every entity from state prev, which must
-// describe f (restricted from it or prolonged into it), to state next
-// after a step of dt seconds, and writes the new positions, velocities
-// and angular velocities into f.
+// Prolong moves the members of every entity over a step of dt seconds and
+// writes their new positions, velocities and angular velocities into f.
+// The entities go from state prev, which must describe f (restricted from
+// it or prolonged into it), to state next.
 //
 // Each member keeps its offset from the centre, carried by the entity's
 // deformation over the step:

@@ -62,14 +62,14 @@ type RegroupStats struct {
 	Split, Merged, Emptied, Inserted int
 }
 
-// Regroup adapts the grouping of b to the particles of f: each entity that
+// Regroup adapts the grouping of b to the particles of f. Each entity that
 // is too elongated or whose velocity spread is too large (see
-// RegroupOptions) is split once in two along its longest axis, small
-// coherent entities are merged into a neighbour, entities whose members
-// have all left disappear, and particles that belong to no entity
-// (inserted since the grouping was made) form new entities by spatial
-// bisection. It returns the new grouping, its binding to f, its state
-// restricted from f, and the remap from old to new entities.
+// RegroupOptions) is split once in two along its longest axis. Small
+// coherent entities are merged into a neighbour. Entities whose members
+// have all left disappear. Particles that belong to no entity, inserted
+// since the grouping was made, form new entities by spatial bisection.
+// Regroup returns the new grouping, its binding to f, its state restricted
+// from f, and the remap from old to new entities.
 //
 // Because the new state is restricted from the same particles, the total
 // mass and momentum are unchanged to rounding error. Regroup splits each
