@@ -218,7 +218,7 @@ func TestBadCases(t *testing.T) {
 		{name: "set unknown parameter", set: []string{"wdth=0.02"},
 			want: []string{`test.yaml: --set wdth=0.02: unknown parameter "wdth" (did you mean "width"?); defined parameters: width`}},
 		{name: "set out of range", set: []string{"width=0.05"},
-			want: []string{"--set width=0.05: 0.05 m is outside the range [0.01, 0.03] of parameter width; allow extrapolation"}},
+			want: []string{"--set width=0.05: 0.05 m is outside the range [0.01, 0.03] of parameter width; pass --allow-extrapolation"}},
 		{name: "set not a number", set: []string{"width=wide"},
 			want: []string{`--set width=wide: "wide" is not a number`}},
 		{name: "set without value", set: []string{"width"},
