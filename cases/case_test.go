@@ -341,6 +341,9 @@ func TestLoadNames(t *testing.T) {
 	if _, err := Load("hoper", Options{}); err == nil || !strings.Contains(err.Error(), `did you mean "hopper"?`) {
 		t.Errorf("Load(hoper): %v", err)
 	}
+	if _, err := Load("drum.yaml", Options{}); err == nil || !strings.Contains(err.Error(), "the embedded case is named drum, without .yaml") {
+		t.Errorf("Load(drum.yaml) without such a file: %v", err)
+	}
 	if _, err := EmbeddedYAML("../go.mod"); err == nil {
 		t.Error("EmbeddedYAML reads outside the embedded cases")
 	}

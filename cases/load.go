@@ -82,10 +82,14 @@ func Load(nameOrPath string, opt Options) (*Case, error) {
 	}
 	data, err := os.ReadFile(nameOrPath)
 	if err != nil {
+		names := embeddedNames()
 		if isName && os.IsNotExist(err) {
-			names := embeddedNames()
 			return nil, fmt.Errorf("cases: %q is neither an embedded case%s nor a file; embedded cases are %s",
 				nameOrPath, didYouMean(nameOrPath, names), strings.Join(names, ", "))
+		}
+		base := strings.TrimSuffix(filepath.Base(nameOrPath), filepath.Ext(nameOrPath))
+		if os.IsNotExist(err) && slices.Contains(names, base) {
+			return nil, fmt.Errorf("cases: %w (the embedded case is named %s, without .yaml)", err, base)
 		}
 		return nil, fmt.Errorf("cases: %w", err)
 	}
