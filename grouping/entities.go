@@ -97,7 +97,8 @@ func (e *Entities) TotalMass() float64 {
 // absent from f gets zero mass and zero state.
 //
 // Restrict returns an error when f's ids differ from those b was made for,
-// or when a member has a non-positive or non-finite mass.
+// or when a member has a non-positive or non-finite mass or a material
+// index outside [0, materials).
 func (b *Binding) Restrict(f *particles.Frame, materials int, dst *Entities) error {
 	if !b.Matches(f) {
 		return fmt.Errorf("grouping: frame at step %d has other particle ids than the binding; bind the frame again", f.Step)
@@ -143,9 +144,11 @@ func restrictOne(idx []int32, f *particles.Frame, dst *Entities, e int) error {
 		mx = r3.Add(mx, r3.Scale(m, f.Pos[i]))
 		p = r3.Add(p, r3.Scale(m, f.Vel[i]))
 		rad += m * f.Radius[i]
-		if mat := int(f.Material[i]); mat >= 0 && mat < len(mix) {
-			mix[mat] += m
+		mat := int(f.Material[i])
+		if mat < 0 || mat >= len(mix) {
+			return fmt.Errorf("grouping: particle %d at step %d has material %d, outside the %d materials; pass the case's material count", f.ID[i], f.Step, mat, len(mix))
 		}
+		mix[mat] += m
 	}
 	if mass == 0 {
 		dst.Mass[e], dst.Centre[e], dst.Vel[e], dst.Omega[e] = 0, r3.Vec{}, r3.Vec{}, r3.Vec{}

@@ -325,3 +325,31 @@ func TestShearGetsSmallerEntities(t *testing.T) {
 		t.Errorf("%d entities, want %d", rep.Entities, 1024/16)
 	}
 }
+
+func TestRestrictRejectsBadInput(t *testing.T) {
+	f := lattice(2, 2, 2, radius, r3.Vec{}, 0)
+	g, _ := NewGrouping([][]int64{f.ID[:4], f.ID[4:]})
+	b := g.Bind(f)
+	var e Entities
+
+	bad := f.Clone()
+	bad.Material[3] = 5
+	if err := b.Restrict(bad, 2, &e); err == nil {
+		t.Error("material 5 of 2 accepted")
+	}
+	bad = f.Clone()
+	bad.Mass[6] = 0
+	if err := b.Restrict(bad, 1, &e); err == nil {
+		t.Error("zero mass accepted")
+	}
+	other := lattice(2, 2, 2, radius, r3.Vec{}, 100)
+	if err := b.Restrict(other, 1, &e); err == nil {
+		t.Error("frame with other ids accepted")
+	}
+	if _, err := NewGrouping([][]int64{{1, 2}, {2, 3}}); err == nil {
+		t.Error("id in two entities accepted")
+	}
+	if _, _, err := FitSettings([]*particles.Frame{f}, Settings{TargetSize: -3}, 1); err == nil {
+		t.Error("negative target size accepted")
+	}
+}
