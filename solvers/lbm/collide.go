@@ -97,6 +97,12 @@ func (k *kernel) equilibrium(rho float64, u [3]float64, feq []float64) {
 	}
 }
 
+// equilibriumAt returns the equilibrium population of velocity i.
+func (k *kernel) equilibriumAt(i int, rho float64, u [3]float64) float64 {
+	cu := 3 * (k.cx[i]*u[0] + k.cy[i]*u[1] + k.cz[i]*u[2])
+	return k.w[i] * rho * (1 + cu + 0.5*cu*cu - 1.5*(u[0]*u[0]+u[1]*u[1]+u[2]*u[2]))
+}
+
 // collide replaces the pre-collision populations f of one node, with
 // density rho and velocity u, by the post-collision populations.
 func (k *kernel) collide(f []float64, rho float64, u [3]float64) {

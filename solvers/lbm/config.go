@@ -49,8 +49,9 @@ const (
 	// (Krueger et al. 2017, The Lattice Boltzmann Method, sec. 5.3.3).
 	Velocity
 	// Pressure is an outlet at the prescribed Pressure, imposed halfway
-	// outside the last node row by anti-bounce-back (Krueger et al. 2017,
-	// sec. 5.3.4, eq. 5.53).
+	// outside the last node row by the non-equilibrium extrapolation
+	// method (Guo, Zheng & Shi 2002, Chinese Physics 11:366) applied to a
+	// ghost node one spacing outside.
 	Pressure
 )
 
@@ -88,6 +89,11 @@ type Face struct {
 	// velocity of a Velocity face, m/s. A wall velocity must be tangential
 	// to the face.
 	Velocity r3.Vec
+	// Profile, when set on a Velocity face, replaces Velocity by a
+	// velocity in m/s that varies over the face, such as a parabolic
+	// inflow. It is evaluated once per boundary link, at the point p in m
+	// where the link crosses the face.
+	Profile func(p r3.Vec) r3.Vec
 	// Pressure is the gauge pressure of a Pressure face, Pa, relative to
 	// the reference pressure at which the fluid has density Config.Density.
 	Pressure float64
@@ -199,6 +205,12 @@ func (u Units) Tau(nu float64) float64 { return 0.5 + u.LatticeViscosity(nu)/csS
 // and BGK runs tend to oscillate or diverge unless the flow is very slow.
 const nearTau = 0.51
 
+// maxDensityDeviation is the largest relative density change a boundary
+// pressure may impose. The lattice Boltzmann method models pressure by
+// density, p = c_s^2 (rho - rho_0), so larger changes mean compressibility
+// errors of the same size.
+const maxDensityDeviation = 0.1
+
 func (c *Config) units() Units {
 	return Units{Dx: c.Grid.Spacing, Dt: c.TimeStep, Rho: c.Density}
 }
@@ -262,6 +274,9 @@ func (c *Config) validateFaces() error {
 		if face.Kind > Pressure {
 			return fmt.Errorf("lbm: Faces[%s].Kind = %v: use Wall, Periodic, Velocity or Pressure", faceNames[f], face.Kind)
 		}
+		if face.Profile != nil && face.Kind != Velocity {
+			return fmt.Errorf("lbm: Faces[%s] is a %v face with a Profile: only Velocity faces take a velocity profile", faceNames[f], face.Kind)
+		}
 		normal := [3]float64{face.Velocity.X, face.Velocity.Y, face.Velocity.Z}[f/2]
 		if face.Kind == Wall && normal != 0 {
 			return fmt.Errorf("lbm: Faces[%s].Velocity = %v m/s: a wall may only move tangentially, so its %c component must be 0",
@@ -294,6 +309,16 @@ func (c *Config) validateStability() error {
 		return fmt.Errorf("lbm: lattice Mach number %.3g (speed %g m/s, Grid.Spacing %g m, TimeStep %g s) exceeds MaxMach %g; "+
 			"lower the time step (then tau moves toward 0.5) or the speed, since Ma = sqrt(3) u dt / dx", mach, speed, c.Grid.Spacing, c.TimeStep, maxMach)
 	}
+	for f, face := range c.Faces {
+		if face.Kind != Pressure {
+			continue
+		}
+		if dev := u.LatticeDensity(face.Pressure) - 1; math.Abs(dev) > maxDensityDeviation {
+			return fmt.Errorf("lbm: Faces[%s].Pressure = %g Pa changes the lattice density by %.3g, more than %g; "+
+				"the method is weakly compressible, so use a gauge pressure near 0 (only pressure differences matter) or a smaller time step",
+				faceNames[f], face.Pressure, dev, maxDensityDeviation)
+		}
+	}
 	if mach > 0.1 {
 		log.Warn("lbm: lattice Mach number above 0.1, compressibility errors may exceed 1 percent", "mach", mach)
 	}
@@ -304,13 +329,18 @@ func (c *Config) validateStability() error {
 // velocities and the initial speed at the fluid nodes, m/s.
 func (c *Config) maxSpeed() float64 {
 	speed := c.CharacteristicSpeed
-	for _, f := range c.Faces {
-		if f.Kind == Wall || f.Kind == Velocity {
-			speed = math.Max(speed, r3.Norm(f.Velocity))
+	g := c.Grid
+	for f, face := range c.Faces {
+		switch {
+		case face.Kind == Velocity && face.Profile != nil:
+			for _, p := range facePoints(g, f) {
+				speed = math.Max(speed, r3.Norm(face.Profile(p)))
+			}
+		case face.Kind == Wall || face.Kind == Velocity:
+			speed = math.Max(speed, r3.Norm(face.Velocity))
 		}
 	}
 	if c.Initial != nil {
-		g := c.Grid
 		for n := 0; n < g.Len(); n++ {
 			if g.IsSolid(n) {
 				continue
@@ -327,4 +357,41 @@ func (c *Config) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return c.Logger
+}
+
+// facePoints returns the points of face f of the grid's box that face the
+// nodes of the outer layer: their positions moved half a spacing outward,
+// where halfway bounce-back places the boundary.
+func facePoints(g *mesh.Grid, f int) []r3.Vec {
+	axis, outward := f/2, f%2 == 1
+	if axis == 2 && g.Is2D() {
+		return nil
+	}
+	var points []r3.Vec
+	for n := 0; n < g.Len(); n++ {
+		idx := [3]int{}
+		idx[0], idx[1], idx[2] = g.Coords(n)
+		layer := 0
+		if outward {
+			layer = g.Dims[axis] - 1
+		}
+		if idx[axis] != layer || g.IsSolid(n) {
+			continue
+		}
+		p := g.Point(idx[0], idx[1], idx[2])
+		shift := 0.5 * g.Spacing
+		if !outward {
+			shift = -shift
+		}
+		switch axis {
+		case 0:
+			p.X += shift
+		case 1:
+			p.Y += shift
+		case 2:
+			p.Z += shift
+		}
+		points = append(points, p)
+	}
+	return points
 }

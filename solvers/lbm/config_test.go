@@ -67,6 +67,8 @@ func TestConfigErrors(t *testing.T) {
 		{"mach too high", func(c *Config) { c.Faces[YMax].Velocity = r3.Vec{X: 0.01} }, []string{"Mach", "1.73", "MaxMach 0.3"}},
 		{"wall normal velocity", func(c *Config) { c.Faces[YMax].Velocity = r3.Vec{Y: 1e-6} }, []string{"Faces[y+]", "tangentially"}},
 		{"unpaired periodic", func(c *Config) { c.Faces[XMin].Kind = Periodic }, []string{"Faces[x-]", "periodic", "Faces[x+]"}},
+		{"outlet pressure too high", func(c *Config) { c.Faces[XMax] = Face{Kind: Pressure, Pressure: 1e6} }, []string{"Faces[x+].Pressure", "1e+06 Pa", "gauge pressure"}},
+		{"profile on a wall", func(c *Config) { c.Faces[XMax].Profile = func(r3.Vec) r3.Vec { return r3.Vec{} } }, []string{"Faces[x+]", "Profile"}},
 		{"no grid", func(c *Config) { c.Grid = nil }, []string{"Grid"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,5 +165,53 @@ func TestWarnNearHalfTau(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "tau=0.503") {
 		t.Errorf("log %q has no warning with tau=0.503", buf.String())
+	}
+}
+
+// totalMass returns the sum of the lattice densities of the fluid nodes.
+func totalMass(s *Solver) float64 {
+	var m float64
+	for n := 0; n < s.nodes; n++ {
+		if !s.grid.IsSolid(n) {
+			rho, _ := s.nodeState(n)
+			m += rho
+		}
+	}
+	return m
+}
+
+// Bounce-back walls, moving lids included, and periodic faces conserve
+// mass to rounding.
+func TestMassConservedWithLid(t *testing.T) {
+	for _, op := range []Collision{BGK, TRT} {
+		cfg := smallConfig(t)
+		g, _ := mesh.NewGrid(24, 17, 1, 1e-3, r3.Vec{})
+		g.MarkSolid(mesh.SolidSphere{Centre: r3.Vec{X: 0.01, Y: 0.008}, Radius: 0.003})
+		cfg.Grid = g
+		cfg.Collision = op
+		cfg.Faces[YMax].Velocity = r3.Vec{X: 1e-3}
+		cfg.Faces[XMin].Kind, cfg.Faces[XMax].Kind = Periodic, Periodic
+		s, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := totalMass(s)
+		for range 2000 {
+			s.Step()
+		}
+		if after := totalMass(s); math.Abs(after-before) > 1e-12*before {
+			t.Errorf("%v: total lattice mass %.15g after 2000 steps, %.15g before", op, after, before)
+		}
+
+		// Without periodic faces the lid ends at two corners.
+		cfg.Faces[XMin].Kind, cfg.Faces[XMax].Kind = Wall, Wall
+		s, _ = New(cfg)
+		before = totalMass(s)
+		for range 2000 {
+			s.Step()
+		}
+		if after := totalMass(s); math.Abs(after-before) > 1e-12*before {
+			t.Errorf("%v, closed cavity: total lattice mass %.15g after 2000 steps, %.15g before", op, after, before)
+		}
 	}
 }

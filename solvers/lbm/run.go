@@ -102,7 +102,9 @@ func (s *Solver) Run(ctx context.Context, sink FieldSink, progress solvers.Progr
 			if err := s.checkFinite(); err != nil {
 				return err
 			}
-			if change, ok := steady.update(); ok {
+			change, ok := steady.update()
+			log.Debug("lbm: steadiness check", "step", s.step, "relative_change", change)
+			if ok {
 				log.Info("lbm: steady state reached", "step", s.step, "time", s.Time(), "relative_change", change)
 				done = true
 			}

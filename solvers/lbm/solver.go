@@ -176,41 +176,71 @@ func (s *Solver) streamCollide(lo, hi int, sc *scratch) {
 }
 
 // gatherBoundary pulls the populations of a node next to a boundary or a
-// periodic face into f. Populations arriving from outside the fluid come
-// back from the node's own outgoing populations: bounce-back with Ladd's
-// term 2 w_i rho_0 (c_i.u_w)/c_s^2 for walls and inlets (Ladd 1994, eq.
-// 3.2), and anti-bounce-back
-// f_i = -f*_opp(i) + 2 w_i rho_b [1 + (c_i.u)^2/(2 c_s^4) - u.u/(2 c_s^2)]
-// for pressure outlets (Krueger et al. 2017, eq. 5.53), with u the node's
-// velocity at the previous step.
+// periodic face into f. For a link that ends outside the fluid:
+//
+//   - at walls and inlets the population comes back from the node's own
+//     outgoing population f* with Ladd's term (Ladd 1994, eq. 3.2),
+//     f_i = f*_opp(i) + 2 w_i rho (c_i.u_w) / c_s^2. Inlets take rho as the
+//     node's density, so the inflow velocity holds whatever the pressure
+//     there. Walls take the reference density 1, which keeps the mass of a
+//     closed domain with moving walls exactly conserved;
+//   - at pressure outlets it streams from a ghost node one spacing beyond
+//     the outer layer, whose state follows from the non-equilibrium
+//     extrapolation of Guo, Zheng & Shi (2002, Chinese Physics 11:366):
+//     f_i = f_i^eq(rho_g, u_g) + (f*_i - f_i^eq(rho, u)) at the anchor (the
+//     outer-layer node next to the ghost), with rho_g = 2 rho_b - rho so
+//     that the face halfway between has the outlet density rho_b, and
+//     u_g = 2 u - u_inner extrapolated linearly along the normal.
+//
+// Node states are those of the previous step.
 func (s *Solver) gatherBoundary(node, sl int, f []float64) {
 	q, stride := s.lat.Q, s.stride
 	old := s.f
 	k := s.kern
 	row := s.links.source[sl*q : (sl+1)*q]
-	var uNode [3]float64
-	haveU := false
+	rho := 0.0
+	haveRho := false
 	for i, src := range row {
 		if src >= 0 {
 			f[i] = old[i*stride+int(src)]
 			continue
 		}
 		bc := &s.links.bcs[-1-src]
+		if bc.kind == Pressure {
+			f[i] = s.outletPopulation(i, bc)
+			continue
+		}
 		out := old[k.opp[i]*stride+node]
-		switch bc.kind {
-		case Pressure:
-			if !haveU {
-				uNode = s.nodeVelocity(node)
-				haveU = true
-			}
-			cu := k.cx[i]*uNode[0] + k.cy[i]*uNode[1] + k.cz[i]*uNode[2]
-			usq := uNode[0]*uNode[0] + uNode[1]*uNode[1] + uNode[2]*uNode[2]
-			f[i] = -out + 2*k.w[i]*bc.rho*(1+4.5*cu*cu-1.5*usq)
-		default:
-			cu := k.cx[i]*bc.u[0] + k.cy[i]*bc.u[1] + k.cz[i]*bc.u[2]
+		cu := k.cx[i]*bc.u[0] + k.cy[i]*bc.u[1] + k.cz[i]*bc.u[2]
+		if cu == 0 {
+			f[i] = out
+			continue
+		}
+		if bc.kind == Wall {
 			f[i] = out + 6*k.w[i]*cu
+			continue
+		}
+		if !haveRho {
+			rho, _ = s.nodeState(node)
+			haveRho = true
+		}
+		f[i] = out + 6*k.w[i]*rho*cu
+	}
+}
+
+// outletPopulation returns population i of the ghost node of a pressure
+// link.
+func (s *Solver) outletPopulation(i int, bc *linkBC) float64 {
+	anchor := int(bc.anchor)
+	rho, u := s.nodeState(anchor)
+	ug := u
+	if bc.inner >= 0 {
+		_, ui := s.nodeState(int(bc.inner))
+		for a := range ug {
+			ug[a] = 2*u[a] - ui[a]
 		}
 	}
+	return s.kern.equilibriumAt(i, 2*bc.rho-rho, ug) + s.f[i*s.stride+anchor] - s.kern.equilibriumAt(i, rho, u)
 }
 
 // nodeVelocity returns the lattice velocity of a node from its
