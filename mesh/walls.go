@@ -11,8 +11,8 @@ import (
 
 // Wall is a rigid wall of a case with its prescribed motion. It
 // implements Surface: queries at time t move the query point into the
-// wall's reference frame (the wall at t = 0), ask the static shape and
-// move the answer back. The contact velocity is the rigid-body velocity
+// wall's reference frame (the wall at t = 0), query the static shape and
+// move the result back. The contact velocity is the rigid-body velocity
 // v + omega x (x - c(t)) of the wall at the contact point, where c(t) is
 // the rotation axis point carried by the translation.
 //
@@ -53,7 +53,10 @@ func NewWall(w cases.Wall) (*Wall, error) {
 		motion:    newRigidMotion(w.Motion),
 	}
 	if w.Motion.AngularSpeed != 0 && !finiteNonzero(w.Motion.RotationAxis) {
-		return nil, fmt.Errorf("mesh: wall %q: motion has angular speed %g rad/s but rotation axis %v; give a nonzero rotation axis", w.Name, w.Motion.AngularSpeed, w.Motion.RotationAxis)
+		return nil, fmt.Errorf("mesh: wall %q: motion has angular speed %g rad/s but rotation axis %v: set a nonzero rotation axis", w.Name, w.Motion.AngularSpeed, w.Motion.RotationAxis)
+	}
+	if !finite(w.Motion.Velocity) || !finite(w.Motion.AxisPoint) || math.IsNaN(w.Motion.AngularSpeed) || math.IsInf(w.Motion.AngularSpeed, 0) {
+		return nil, fmt.Errorf("mesh: wall %q: motion velocity %v, axis point %v and angular speed %g must be finite", w.Name, w.Motion.Velocity, w.Motion.AxisPoint, w.Motion.AngularSpeed)
 	}
 	s, err := newShape(w)
 	if err != nil {
@@ -67,13 +70,16 @@ func newShape(w cases.Wall) (shape, error) {
 	switch w.Type {
 	case cases.WallPlane:
 		if !finiteNonzero(w.Normal) {
-			return nil, fmt.Errorf("mesh: wall %q: plane normal %v is zero or not finite; give a nonzero normal", w.Name, w.Normal)
+			return nil, fmt.Errorf("mesh: wall %q: plane normal %v is zero or not finite: set a nonzero normal", w.Name, w.Normal)
+		}
+		if !finite(w.Point) {
+			return nil, fmt.Errorf("mesh: wall %q: plane point %v is not finite", w.Name, w.Point)
 		}
 		return &planeShape{point: w.Point, normal: r3.Unit(w.Normal)}, nil
 
 	case cases.WallBox:
-		if !(w.Min.X < w.Max.X && w.Min.Y < w.Max.Y && w.Min.Z < w.Max.Z) {
-			return nil, fmt.Errorf("mesh: wall %q: box min %v must be below max %v along every axis", w.Name, w.Min, w.Max)
+		if !(w.Min.X < w.Max.X && w.Min.Y < w.Max.Y && w.Min.Z < w.Max.Z) || !finite(w.Min) || !finite(w.Max) {
+			return nil, fmt.Errorf("mesh: wall %q: box min %v must be finite and below max %v along every axis", w.Name, w.Min, w.Max)
 		}
 		return &boxShape{min: w.Min, max: w.Max}, nil
 
@@ -83,7 +89,10 @@ func newShape(w cases.Wall) (shape, error) {
 			top = w.RadiusTop
 		}
 		if !finiteNonzero(w.Axis) {
-			return nil, fmt.Errorf("mesh: wall %q: %s axis %v is zero or not finite; give a nonzero axis", w.Name, w.Type, w.Axis)
+			return nil, fmt.Errorf("mesh: wall %q: %s axis %v is zero or not finite: set a nonzero axis", w.Name, w.Type, w.Axis)
+		}
+		if !finite(w.Base) {
+			return nil, fmt.Errorf("mesh: wall %q: %s base %v is not finite", w.Name, w.Type, w.Base)
 		}
 		if !(w.Length > 0) || math.IsInf(w.Length, 0) {
 			return nil, fmt.Errorf("mesh: wall %q: %s length %g m must be positive", w.Name, w.Type, w.Length)
@@ -100,7 +109,7 @@ func newShape(w cases.Wall) (shape, error) {
 		}
 		return m, nil
 	}
-	return nil, fmt.Errorf("mesh: wall %q: unknown type %q; use plane, box, cylinder, cone or stl", w.Name, w.Type)
+	return nil, fmt.Errorf("mesh: wall %q: unknown type %q: use plane, box, cylinder, cone or stl", w.Name, w.Type)
 }
 
 func finiteNonzero(v r3.Vec) bool {
@@ -152,8 +161,8 @@ func (w *Wall) Contacts(p r3.Vec, r float64, t float64, dst []Contact) []Contact
 	return dst
 }
 
-// Nearest implements Surface. It answers for inactive walls too; see
-// Active.
+// Nearest implements Surface. It returns the geometry of inactive walls
+// too (see Active).
 func (w *Wall) Nearest(p r3.Vec, t float64) (point, normal, velocity r3.Vec) {
 	q := w.motion.at(t)
 	point, normal = w.shape.nearest(q.toLocal(p))

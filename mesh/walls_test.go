@@ -368,6 +368,10 @@ func TestNewWallRejectsBadGeometry(t *testing.T) {
 		{Name: "d", Type: cases.WallCone, Axis: r3.Vec{Z: 1}, Length: 1},
 		{Name: "e", Type: "sphere"},
 		{Name: "f", Type: cases.WallPlane, Normal: r3.Vec{Z: 1}, Motion: cases.Motion{AngularSpeed: 1}},
+		{Name: "g", Type: cases.WallPlane, Normal: r3.Vec{Z: 1}, Point: r3.Vec{X: math.NaN()}},
+		{Name: "h", Type: cases.WallBox, Max: r3.Vec{X: math.Inf(1), Y: 1, Z: 1}},
+		{Name: "i", Type: cases.WallCylinder, Base: r3.Vec{Y: math.Inf(-1)}, Axis: r3.Vec{Z: 1}, Radius: 1, Length: 1},
+		{Name: "j", Type: cases.WallPlane, Normal: r3.Vec{Z: 1}, Motion: cases.Motion{Velocity: r3.Vec{Z: math.NaN()}}},
 	}
 	for _, w := range bad {
 		if _, err := NewWall(w); err == nil {
