@@ -54,7 +54,7 @@ func (t *translator) contact() error {
 	}
 	if hard {
 		// LIGGGHTS rejects Young's moduli above 1e9 Pa in SI units unless
-		// told that the particles are hard on purpose.
+		// hard_particles declares them intended.
 		t.printf("hard_particles yes\n")
 	}
 	t.printf("fix m_youngs all property/global youngsModulus peratomtype %s\n", perType(func(m cases.Material) float64 { return m.YoungsModulus }))

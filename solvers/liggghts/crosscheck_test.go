@@ -16,8 +16,8 @@ import (
 // The cross-checks run one case in neusim's DEM solver and in LIGGGHTS,
 // both from the DEM solver's initial frame, and compare the results. Both
 // codes integrate the same contact law with velocity Verlet, so single
-// contacts agree to the rounding of their different operation orders;
-// the tolerances below are about ten times the differences measured.
+// contacts agree up to the rounding of their different operation orders.
+// The tolerances below are about ten times the measured differences.
 
 // runDEM runs c in neusim's DEM solver and returns copies of its frames.
 func runDEM(t *testing.T, c *cases.Case) []*particles.Frame {
@@ -47,9 +47,10 @@ func pinned(name string, centre r3.Vec, radius float64, v r3.Vec) cases.Insertio
 // Chung and Ooi (2011), test 4: an aluminium oxide sphere hits a wall of
 // the same material at 3.9 m/s, 30 degrees from the normal, with e = 0.98
 // and mu = 0.092. The tangential spring, friction limit and restitution
-// decide the rebound velocity and spin; both solvers must agree on them,
-// and agree with the paper's figures (tangential restitution 0.684 and
-// spin -617 rad/s, read from the plots, so within 5 percent).
+// decide the rebound velocity and spin, so both solvers must agree on
+// them. Both must also match the paper's figures, tangential restitution
+// 0.684 and spin -617 rad/s, within 5 percent because they are read from
+// plots.
 func TestCrossCheckObliqueImpact(t *testing.T) {
 	requireLIGGGHTS(t)
 	const radius, speed = 0.0025, 3.9

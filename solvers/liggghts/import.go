@@ -12,10 +12,10 @@ import (
 )
 
 // ImportDumps reads LIGGGHTS dump files and writes their frames to w in
-// step order. Each file may hold several snapshots in step order; the
-// files are ordered by their first step, so shell globs such as
-// dump.*.txt, which sort 1000 before 200, work. A step that appears twice
-// or goes backwards is an error naming both places.
+// step order. Each file may contain several snapshots in step order. The
+// files are sorted by their first step, because shell globs such as
+// dump.*.txt put 1000 before 200. A step that appears twice or goes
+// backwards is an error naming both files.
 func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 	type file struct {
 		path  string

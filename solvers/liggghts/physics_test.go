@@ -145,7 +145,7 @@ func clippedLinearImpact(v, k, mEff, zeta float64) (restitution, duration float6
 
 // The linear model with its damping calibrated to the restitution
 // coefficient rebounds two equal spheres with that coefficient, and the
-// contact lasts as long as the analytic clipped spring-dashpot says.
+// contact lasts as long as the analytic clipped spring-dashpot predicts.
 func TestLinearHeadOn(t *testing.T) {
 	requireLIGGGHTS(t)
 	const radius, speed, kn = 0.002, 0.5, 1e4

@@ -68,6 +68,7 @@ func (t *translator) runs() error {
 		for _, id := range t.removals[stop] {
 			t.printf("unfix %s\n", id)
 		}
+		t.removeMeshes(stop)
 	}
 	return nil
 }

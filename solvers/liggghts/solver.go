@@ -198,10 +198,13 @@ func (st *stream) send(exited bool) error {
 		}
 		following := step + st.in.OutputSteps
 		if !exited {
-			if following <= st.in.Steps {
-				if _, err := os.Stat(st.dumpPath(following)); err != nil {
-					return nil
-				}
+			// LIGGGHTS opens a dump file only after closing the previous
+			// one, and the last one is complete only when it exits.
+			if following > st.in.Steps {
+				return nil
+			}
+			if _, err := os.Stat(st.dumpPath(following)); err != nil {
+				return nil
 			}
 			if len(st.c.Outlets) > 0 && !st.out.reached(step) {
 				return nil

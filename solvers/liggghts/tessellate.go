@@ -24,9 +24,9 @@ func perpendicular(a r3.Vec) (u, v r3.Vec) {
 }
 
 // frustumTriangles returns the lateral surface of a frustum with base
-// centre base, unit axis, radius r0 at the base, r1 at base + length*axis,
-// with segments facets around and rows along the axis chosen so that
-// facets are about as long as they are wide.
+// centre base, unit axis, radius r0 at the base and r1 at base +
+// length*axis. It has segments facets around, and as many rows along the
+// axis as make the facets about as long as they are wide.
 func frustumTriangles(base, axis r3.Vec, r0, r1, length float64, segments int) []triangle {
 	u, v := perpendicular(axis)
 	width := 2 * math.Pi * max(r0, r1) / float64(segments)

@@ -157,11 +157,20 @@ type translator struct {
 
 	// removals lists the fix ids to unfix at each step, in unfix order.
 	removals map[int64][]string
+
+	// meshes are the mesh walls in creation order. LIGGGHTS allows one
+	// fix wall/gran of mesh style, so a single fix covers all of them.
+	meshes []meshWall
 }
 
 func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 	if len(c.Materials) == 0 {
 		return nil, fmt.Errorf("solvers/liggghts: case %s: no materials; add at least one under materials", c.Name)
+	}
+	for i, ins := range c.Insertions {
+		if _, _, err := discreteRadii(ins.Radius, 1); err != nil {
+			return nil, fmt.Errorf("solvers/liggghts: case %s: insertion %s: %w", c.Name, insertionName(ins, i), err)
+		}
 	}
 	dt, err := timeStep(c, opt.Initial)
 	if err != nil {
@@ -173,15 +182,22 @@ func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 	if c.Solver.OutputInterval <= 0 {
 		return nil, fmt.Errorf("solvers/liggghts: case %s: solver output interval %g s must be positive", c.Name, c.Solver.OutputInterval)
 	}
+	if c.Solver.TimeStep == 0 {
+		// Shorten the automatic step so that frames fall on multiples of
+		// the output interval, as neusim's DEM solver does.
+		dt = c.Solver.OutputInterval / math.Ceil(c.Solver.OutputInterval/dt-1e-9)
+	}
+
 	t := &translator{
 		c:        c,
 		files:    map[string][]byte{},
 		dt:       dt,
-		steps:    int64(math.Round(c.Solver.Duration / dt)),
+		steps:    int64(math.Ceil(c.Solver.Duration/dt - 1e-9)),
 		outSteps: max(1, int64(math.Round(c.Solver.OutputInterval/dt))),
 		removals: map[int64][]string{},
 	}
 	t.opt = opt.withDefaults(t.outSteps)
+
 	t.maxRadius = maxRadius(c, opt.Initial)
 	t.skin = c.Solver.Skin
 	if t.skin <= 0 {
@@ -229,9 +245,9 @@ func (t *translator) header() {
 	t.printf("# LIGGGHTS-PUBLIC 3.8 input translated by neusim from case %s (%s)\n", c.Name, c.Source)
 	t.printf("# time step %s s, %d steps, a dump every %d steps\n", g(t.dt), t.steps, t.outSteps)
 	t.printf("atom_style granular\n")
-	// LAMMPS sorts atoms spatially every 1000 steps in bins of half the
-	// neighbour cutoff by default; that bin size is zero when no atoms are
-	// left (outlets can empty the domain), so it is set explicitly.
+	// LAMMPS sorts atoms spatially every 1000 steps, by default in bins of
+	// half the neighbour cutoff. That bin size is zero once outlets have
+	// emptied the domain, so it is set explicitly.
 	t.printf("atom_modify map array sort 1000 %s\n", g((2*t.maxRadius+t.skin)/2))
 	t.printf("units si\n")
 	t.printf("boundary %s\n", boundary(c.Domain.Periodic))

@@ -3,6 +3,8 @@ package liggghts
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/spatial/r3"
 
@@ -17,21 +19,24 @@ func (t *translator) walls() error {
 		if w.Material < 0 || w.Material >= len(t.c.Materials) {
 			return fmt.Errorf("solvers/liggghts: case %s: wall %s: material index %d out of range [0, %d)", t.c.Name, wallName(w, i), w.Material, len(t.c.Materials))
 		}
-		var fixes []string
-		var err error
-		if prims, ok := t.primitives(w); ok {
-			fixes = t.primitiveWalls(i, w, prims)
-		} else {
-			fixes, err = t.meshWall(i, w)
-		}
-		if err != nil {
-			return fmt.Errorf("solvers/liggghts: case %s: wall %s: %w", t.c.Name, wallName(w, i), err)
-		}
-		if w.RemovedAt > 0 {
-			step := int64(math.Round(w.RemovedAt / t.dt))
-			if step < t.steps {
-				t.removals[step] = append(t.removals[step], fixes...)
+		prims, ok := t.primitives(w)
+		if !ok {
+			if err := t.meshWall(i, w); err != nil {
+				return fmt.Errorf("solvers/liggghts: case %s: wall %s: %w", t.c.Name, wallName(w, i), err)
 			}
+			continue
+		}
+		fixes := t.primitiveWalls(i, w, prims)
+		if step := t.removalStep(w); step > 0 {
+			t.removals[step] = append(t.removals[step], fixes...)
+		}
+	}
+	t.meshContacts(0)
+	for _, m := range t.meshes {
+		if m.removedAt > 0 {
+			// The run must stop at the removal step even when no
+			// primitive wall goes then.
+			t.removals[m.removedAt] = t.removals[m.removedAt]
 		}
 	}
 	t.sentinelWall()
@@ -46,7 +51,7 @@ func (t *translator) walls() error {
 // far away to touch any particle.
 func (t *translator) sentinelWall() {
 	for _, w := range t.c.Walls {
-		if w.Material == 0 && (w.RemovedAt <= 0 || int64(math.Round(w.RemovedAt/t.dt)) >= t.steps) {
+		if w.Material == 0 && t.removalStep(w) < 0 {
 			return
 		}
 	}
@@ -113,15 +118,22 @@ func (t *translator) primitiveWalls(i int, w cases.Wall, prims []string) []strin
 	return fixes
 }
 
-// meshWall writes the wall as an STL mesh with its motion and returns the
-// fix ids in the order they must be unfixed.
-func (t *translator) meshWall(i int, w cases.Wall) ([]string, error) {
+// meshWall is a wall written as an STL mesh.
+type meshWall struct {
+	id        string   // fix mesh/surface id
+	fixes     []string // the mesh and its motions, in unfix order
+	removedAt int64    // step at which the wall goes, or -1
+}
+
+// meshWall writes the wall as an STL mesh with its motion. The contact
+// fix for all meshes is written by meshContacts.
+func (t *translator) meshWall(i int, w cases.Wall) error {
 	tris, err := t.tessellate(w)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(tris) == 0 {
-		return nil, fmt.Errorf("wall has no triangles inside the domain")
+		return fmt.Errorf("wall has no triangles inside the domain")
 	}
 	file := fmt.Sprintf("wall_%d.stl", i)
 	t.files[file] = stlASCII(fmt.Sprintf("wall_%d", i), tris)
@@ -143,7 +155,7 @@ func (t *translator) meshWall(i int, w cases.Wall) ([]string, error) {
 	if m.AngularSpeed != 0 {
 		n := r3.Norm(m.RotationAxis)
 		if n == 0 {
-			return nil, fmt.Errorf("angular speed %g rad/s needs a rotation axis", m.AngularSpeed)
+			return fmt.Errorf("angular speed %g rad/s needs a rotation axis", m.AngularSpeed)
 		}
 		axis := r3.Scale(math.Copysign(1/n, m.AngularSpeed), m.RotationAxis)
 		period := 2 * math.Pi / math.Abs(m.AngularSpeed)
@@ -152,16 +164,67 @@ func (t *translator) meshWall(i int, w cases.Wall) ([]string, error) {
 		fixes = append(fixes, id)
 	}
 
-	model, suffix := t.wallModelArgs()
-	id := fmt.Sprintf("wall_%d", i)
-	t.printf("fix %s all wall/gran %s mesh n_meshes 1 meshes %s %s\n", id, model, mesh, suffix)
-	fixes = append(fixes, id)
-
 	// Unfix in reverse order of creation, as fix move/mesh requires.
-	for a, b := 0, len(fixes)-1; a < b; a, b = a+1, b-1 {
-		fixes[a], fixes[b] = fixes[b], fixes[a]
+	slices.Reverse(fixes)
+	t.meshes = append(t.meshes, meshWall{id: mesh, fixes: fixes, removedAt: t.removalStep(w)})
+	return nil
+}
+
+// meshContactsID is the id of the one fix wall/gran for all mesh walls.
+const meshContactsID = "wall_meshes"
+
+// meshContacts writes the contact fix for the mesh walls present after
+// step, and reports whether there were any.
+func (t *translator) meshContacts(step int64) bool {
+	var ids []string
+	for _, m := range t.meshes {
+		if m.removedAt < 0 || m.removedAt > step {
+			ids = append(ids, m.id)
+		}
 	}
-	return fixes, nil
+	if len(ids) == 0 {
+		return false
+	}
+	model, suffix := t.wallModelArgs()
+	t.printf("fix %s all wall/gran %s mesh n_meshes %d meshes %s %s\n", meshContactsID, model, len(ids), strings.Join(ids, " "), suffix)
+	return true
+}
+
+// removeMeshes writes the commands that remove the mesh walls whose
+// removal step is step: the shared contact fix is unfixed, the meshes
+// removed, and the contact fix written again for the meshes that remain.
+// NOTE: this also drops the tangential history of contacts with the
+// remaining meshes at that step.
+func (t *translator) removeMeshes(step int64) {
+	var gone []meshWall
+	for _, m := range t.meshes {
+		if m.removedAt == step {
+			gone = append(gone, m)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	t.printf("unfix %s\n", meshContactsID)
+	for _, m := range gone {
+		for _, id := range m.fixes {
+			t.printf("unfix %s\n", id)
+		}
+	}
+	t.meshContacts(step)
+}
+
+// removalStep returns the step at which w is removed, or -1 when it stays
+// for the whole run.
+func (t *translator) removalStep(w cases.Wall) int64 {
+	if w.RemovedAt <= 0 {
+		return -1
+	}
+	step := int64(math.Round(w.RemovedAt / t.dt))
+	if step >= t.steps {
+		return -1
+	}
+	return max(step, 1)
 }
 
 func (t *translator) tessellate(w cases.Wall) ([]triangle, error) {
