@@ -12,13 +12,13 @@ import (
 	"sort"
 )
 
-// This file reads and writes the safetensors format (huggingface/safetensors,
-// format described in its README): an 8-byte little-endian header length
-// N, N bytes of JSON mapping each tensor name to its dtype, shape and
-// [begin, end) byte offsets into the data that follows, an optional
-// "__metadata__" string map, then the raw little-endian data. Only F32
-// tensors are written and accepted. The encoder is our own; no Go module
-// for the format is used.
+// This file reads and writes the safetensors format of Hugging Face's
+// safetensors library. A file starts with an 8-byte little-endian header
+// length N. N bytes of JSON follow, mapping each tensor name to its dtype,
+// shape and [begin, end) byte offsets into the data, plus an optional
+// "__metadata__" map of strings. The raw little-endian data comes last.
+// Only F32 tensors are written and accepted. The encoder is written here
+// because it is short and keeps the validation under our control.
 
 // maxSafetensorsHeader is the largest header accepted, the limit of the
 // reference implementation (100,000,000 bytes). It keeps a crafted length
