@@ -2,7 +2,7 @@ package mesh
 
 import "fmt"
 
-// Location says whether a field has values on grid nodes or on the cells
+// Location is where a field has its values: on grid nodes or on the cells
 // between them.
 type Location uint8
 

@@ -67,7 +67,7 @@ func (s SolidSphere) Contains(p r3.Vec) bool {
 //
 // NOTE: the test is only as good as the surface's normal at its nearest
 // point. Open surfaces (a single plane) make everything behind them solid,
-// and near sharp edges of a triangle mesh the answer depends on how the
+// and near sharp edges of a triangle mesh the result depends on how the
 // surface orients its edge and vertex normals.
 type SolidBehind struct {
 	Surface Surface

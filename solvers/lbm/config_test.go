@@ -215,3 +215,21 @@ func TestMassConservedWithLid(t *testing.T) {
 		}
 	}
 }
+
+// A run far beyond the stability limits stops with an error instead of
+// sending non-finite fields.
+func TestDivergenceReported(t *testing.T) {
+	g, _ := mesh.NewGrid(16, 16, 1, 1e-3, r3.Vec{})
+	cfg := Config{
+		Grid: g, TimeStep: 1e-3, Duration: 10, OutputInterval: 0.1,
+		Viscosity: 3.4e-8, Density: 1000, // tau = 0.5001
+		Faces:   [6]Face{YMax: {Velocity: r3.Vec{X: 0.5}}}, // lattice lid speed 0.5
+		MaxMach: 1,
+	}
+	frames := 0
+	err := Run(context.Background(), cfg, FieldSinkFunc(func(int64, float64, []mesh.Field) error { frames++; return nil }), nil)
+	if err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Fatalf("Run returned %v, want a divergence error", err)
+	}
+	t.Logf("%d frames before: %v", frames, err)
+}

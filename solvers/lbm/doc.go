@@ -4,10 +4,10 @@
 // operator.
 //
 // Boundaries: halfway bounce-back walls at solid nodes and on the faces
-// of the grid (a wall at the face lies half a spacing beyond the last
-// node), moving walls by Ladd's correction, velocity inlets, pressure
-// outlets by anti-bounce-back, periodic faces, and a uniform body force
-// by Guo's forcing.
+// of the grid, where a wall lies half a spacing beyond the last node.
+// Moving walls use Ladd's correction, velocity inlets a bounce-back with
+// the inflow momentum, and pressure outlets non-equilibrium extrapolation.
+// Faces may be periodic, and a uniform body force enters by Guo's forcing.
 //
 // Units. A Config is in SI units. The lattice spacing is the grid spacing
 // dx (m) and the lattice time step dt (s) is Config.TimeStep; the
