@@ -84,6 +84,8 @@ func Rollout(ctx context.Context, s *RolloutState, dt float64, steps int, p Pred
 				return err
 			}
 		}
+		// TODO: remap the memory mass-weighted when the grouping regroups
+		// entities; until then a change of entity count stops the rollout.
 		if m := s.Frame.N(); m != n {
 			return fmt.Errorf("surrogate: rollout: entity count changed from %d to %d at step %d; regrouping needs a remapped memory", n, m, s.Step)
 		}
