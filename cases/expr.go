@@ -72,6 +72,9 @@ func evalExpr(src string, vars map[string]float64) (float64, error) {
 	}
 	p.space()
 	if p.pos < len(p.src) {
+		if rest := p.src[p.pos:]; isIdentStart(rest[0]) {
+			return 0, p.errorf(p.pos, "unexpected %q after a complete expression: values are plain numbers in SI units (m, s, kg, Pa, rad), without a unit", rest)
+		}
 		return 0, p.errorf(p.pos, "unexpected %q after a complete expression", p.src[p.pos:])
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {

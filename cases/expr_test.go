@@ -77,6 +77,7 @@ func TestEvalExprErrors(t *testing.T) {
 		{"sqrt(1, 2)", 0, "sqrt takes 1 argument(s), got 2"},
 		{"max(1, 2", 8, "missing ) to close the call of max"},
 		{"2 # 3", 2, `unexpected "# 3"`},
+		{"18 mm", 3, `unexpected "mm" after a complete expression: values are plain numbers in SI units`},
 		{strings.Repeat("(", 200) + "1" + strings.Repeat(")", 200), 100, "nested deeper than 100"},
 		{strings.Repeat("-", 200) + "1", 100, "nested deeper than 100"},
 	} {
