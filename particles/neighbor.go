@@ -38,11 +38,15 @@ func (b Box) MinImage(d r3.Vec) r3.Vec {
 	return d
 }
 
-// maxCells caps the cell grid of a NeighborList. A box much larger than
-// the particles would otherwise allocate more cells than particles; past
-// the cap the cells grow, which costs distance checks but never misses
-// a pair.
-const maxCells = 1 << 24
+// maxCells caps the cell grid of a NeighborList, which is also held to
+// eight times the particle count (at least minCells). A box much larger than
+// the space its particles fill would otherwise clear and scan mostly
+// empty cells at every build. Past the cap the cells grow, which costs
+// distance checks but never misses a pair.
+const (
+	maxCells = 1 << 24
+	minCells = 4096
+)
 
 // NeighborList is a Verlet list built with linked cells: it holds every
 // pair of particles whose surfaces are closer than Skin, each pair once.
@@ -129,7 +133,7 @@ func (nl *NeighborList) Build(pos []r3.Vec, radius []float64) error {
 		}
 	}
 	cutoff := 2*rmax + nl.Skin
-	if err := nl.setupGrid(cutoff); err != nil {
+	if err := nl.setupGrid(cutoff, min(maxCells, max(minCells, 8*n))); err != nil {
 		return err
 	}
 	nl.binParticles(pos)
@@ -141,8 +145,9 @@ func (nl *NeighborList) Build(pos []r3.Vec, radius []float64) error {
 }
 
 // setupGrid sizes the cell grid so that every cell is at least cutoff
-// wide and builds the stencil of neighbour-cell offsets.
-func (nl *NeighborList) setupGrid(cutoff float64) error {
+// wide and there are at most cellLimit cells, and builds the stencil of
+// neighbour-cell offsets.
+func (nl *NeighborList) setupGrid(cutoff float64, cellLimit int) error {
 	b := nl.Box
 	length := [3]float64{b.Max.X - b.Min.X, b.Max.Y - b.Min.Y, b.Max.Z - b.Min.Z}
 	for a := range 3 {
@@ -160,7 +165,7 @@ func (nl *NeighborList) setupGrid(cutoff float64) error {
 			nl.dims[a] = max(1, int(length[a]/size))
 			total *= nl.dims[a]
 		}
-		if total <= maxCells {
+		if total <= cellLimit {
 			break
 		}
 		size *= 1.26 // about 2 times fewer cells per iteration

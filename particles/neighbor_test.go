@@ -43,6 +43,9 @@ func TestNeighborListMatchesBruteForce(t *testing.T) {
 		{"periodic x", [3]bool{true, false, false}, 1500, 0.005, 0.02, r3.Vec{X: 0.3, Y: 0.5, Z: 0.5}},
 		{"periodic thin", [3]bool{true, true, false}, 300, 0.01, 0.02, r3.Vec{X: 0.1, Y: 0.13, Z: 1}},
 		{"single cell", [3]bool{}, 200, 0.05, 0.1, r3.Vec{X: 0.3, Y: 0.3, Z: 0.3}},
+		// Far more cut-off cubes than particles: the cell cap applies.
+		{"sparse capped", [3]bool{}, 400, 0.002, 0.004, r3.Vec{X: 0.3, Y: 0.3, Z: 0.3}},
+		{"sparse capped periodic", [3]bool{true, true, true}, 400, 0.002, 0.004, r3.Vec{X: 0.3, Y: 0.3, Z: 0.3}},
 	}
 	for k, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
