@@ -491,7 +491,7 @@ func (m *mapping) direction(key string, def r3.Vec, required bool) r3.Vec {
 	return r3.Scale(1/l, v)
 }
 
-// str reads a string under key.
+// str reads a string under key. A required string must not be empty.
 func (m *mapping) str(key, def string, required bool) string {
 	if m == nil {
 		return def
@@ -505,7 +505,12 @@ func (m *mapping) str(key, def string, required bool) string {
 	}
 	switch s := m.d.resolve(n).(type) {
 	case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
-		return scalarText(s)
+		text := scalarText(s)
+		if text == "" && required {
+			m.d.errAt(n, joinPath(m.path, key), "the value must not be empty")
+			return def
+		}
+		return text
 	default:
 		m.d.errAt(n, joinPath(m.path, key), "expected a string, got %s", kind(s))
 	}
@@ -517,12 +522,20 @@ func (m *mapping) choice(key, def string, required bool, allowed ...string) stri
 	if m == nil {
 		return def
 	}
-	s := m.str(key, "", required)
-	if s == "" {
+	n := m.lookup(key)
+	if n == nil {
+		if required && !m.has(key) {
+			m.missing(key, "expected one of "+strings.Join(allowed, ", "))
+		}
+		return def
+	}
+	const bad = "\x00"
+	s := m.str(key, bad, false)
+	if s == bad {
 		return def
 	}
 	if !slices.Contains(allowed, s) {
-		m.d.errAt(m.lookup(key), joinPath(m.path, key), "%q is not one of %s%s",
+		m.d.errAt(n, joinPath(m.path, key), "%q is not one of %s%s",
 			s, strings.Join(allowed, ", "), didYouMean(s, allowed))
 		return def
 	}
