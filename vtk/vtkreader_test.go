@@ -90,7 +90,9 @@ func readWithVTK(t *testing.T, files ...string) []vtkDataSet {
 func testFrame(rng *rand.Rand, step int64, n int, withEntity bool) *particles.Frame {
 	f := &particles.Frame{Step: step, Time: float64(step) * 1e-4}
 	f.Resize(n)
-	vec := func(s float64) r3.Vec { return r3.Vec{X: s * rng.NormFloat64(), Y: s * rng.NormFloat64(), Z: s * rng.NormFloat64()} }
+	vec := func(s float64) r3.Vec {
+		return r3.Vec{X: s * rng.NormFloat64(), Y: s * rng.NormFloat64(), Z: s * rng.NormFloat64()}
+	}
 	for i := range n {
 		f.ID[i] = int64(1000 + 7*i)
 		f.Pos[i] = r3.Add(r3.Vec{X: 0.05, Y: 0.05, Z: 0.05}, vec(0.01))
