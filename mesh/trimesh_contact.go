@@ -113,6 +113,10 @@ func (m *triMesh) localMinimum(c candidate, incident []int32, cands []candidate,
 		if gap <= near {
 			continue
 		}
+		a := m.verts[m.tris[o.tri][0]]
+		if math.Abs(r3.Dot(r3.Sub(c.point, a), m.norms[o.tri])) > near {
+			continue // e is off the plane of o, so o does not contain it
+		}
 		x, _ := m.closest(c.point, o.tri)
 		if r3.Norm(r3.Sub(x, c.point)) <= near {
 			return false
