@@ -71,11 +71,12 @@ type RolloutSink interface {
 
 // Rollout advances s by steps coarse steps of dt seconds: refresh the
 // neighbourhood (nb may be nil to keep the frame's pairs and walls),
-// predict, advance, write. It allocates nothing itself.
+// predict, advance, write. It allocates nothing itself unless the
+// entity count changes.
 func Rollout(ctx context.Context, s *RolloutState, dt float64, steps int, p Predictor, u Updater, nb Neighbourhood, sink RolloutSink) error {
 	n := s.Frame.N()
 	acc, dgrad := make([]float64, 3*n), make([]float64, 9*n)
-	for k := 0; k < steps; k++ {
+	for range steps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -84,10 +85,10 @@ func Rollout(ctx context.Context, s *RolloutState, dt float64, steps int, p Pred
 				return err
 			}
 		}
-		// TODO: remap the memory mass-weighted when the grouping regroups
-		// entities; until then a change of entity count stops the rollout.
-		if m := s.Frame.N(); m != n {
-			return fmt.Errorf("surrogate: rollout: entity count changed from %d to %d at step %d; regrouping needs a remapped memory", n, m, s.Step)
+		// A regrouping hook may change the entity count; the predictor must
+		// have remapped its memory (ModelPredictor.Regroup).
+		if m := s.Frame.N(); 3*m != len(acc) {
+			acc, dgrad = make([]float64, 3*m), make([]float64, 9*m)
 		}
 		if err := p.Predict(s, acc, dgrad); err != nil {
 			return err
@@ -196,6 +197,10 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	if p.s0 == nil && p.Model.Mem != nil {
 		p.s0, p.s1 = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
 	}
+	if p.s0 != nil && p.s0.Tensors[0].Rows() != n {
+		return fmt.Errorf("surrogate: rollout: %d entities but memory for %d at step %d; call Regroup after regrouping",
+			n, p.s0.Tensors[0].Rows(), s.Step)
+	}
 	out := p.Model.Forward(p.B, &p.cache, &p.dev, p.s0, p.s1)
 	p.s0, p.s1 = p.s1, p.s0
 	if cap(p.out) < out.Len() {
@@ -222,4 +227,17 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 // ResetMemory sets every entity's memory back to the zero initial state.
 func (p *ModelPredictor) ResetMemory() {
 	p.s0, p.s1 = nil, nil
+}
+
+// Regroup remaps every entity's memory after a regrouping (see Remap).
+func (p *ModelPredictor) Regroup(r *Remap) error {
+	if p.s0 == nil {
+		return nil
+	}
+	s, err := p.Model.RemapMemory(p.B, p.s0, r)
+	if err != nil {
+		return err
+	}
+	p.s0, p.s1 = s, p.Model.NewMemory(p.B, len(r.Offsets)-1)
+	return nil
 }
