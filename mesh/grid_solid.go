@@ -1,8 +1,6 @@
 package mesh
 
 import (
-	"math"
-
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
@@ -58,27 +56,6 @@ type SolidSphere struct {
 // Contains reports whether p lies in the closed ball.
 func (s SolidSphere) Contains(p r3.Vec) bool {
 	return r3.Norm2(r3.Sub(p, s.Centre)) <= s.Radius*s.Radius
-}
-
-// SolidBehind is the region behind a wall Surface at time T (s): the
-// points on the opposite side from the surface normal, which points
-// toward the side where particles and fluid live. It gives an inside test
-// for any wall, triangle meshes included, from its Nearest query.
-//
-// NOTE: the test is only as good as the surface's normal at its nearest
-// point. Open surfaces (a single plane) make everything behind them solid,
-// and near sharp edges of a triangle mesh the result depends on how the
-// surface orients its edge and vertex normals.
-type SolidBehind struct {
-	Surface Surface
-	T       float64 // time at which the surface is evaluated, s
-}
-
-// Contains reports whether p lies behind the surface.
-func (s SolidBehind) Contains(p r3.Vec) bool {
-	point, normal, _ := s.Surface.Nearest(p, s.T)
-	d := r3.Dot(r3.Sub(p, point), normal)
-	return d < 0 && !math.IsNaN(d)
 }
 
 // MarkSolid marks every node of g whose position lies inside one of the
