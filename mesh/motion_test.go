@@ -55,10 +55,11 @@ func TestRotatingDrum(t *testing.T) {
 }
 
 // A box translating and rotating about an off-centre axis must give the
-// contacts of the static box at the point carried back by the analytic
-// motion (applied with gonum's quaternion rotation, independent of the
-// Rodrigues code under test), carried forward again, and the velocity
-// must match a central difference of the material point's trajectory.
+// contacts of the static box at the query point carried back by the
+// analytic motion, with the results carried forward again. The motion is
+// applied with gonum's quaternion rotation, independent of the Rodrigues
+// code under test. The velocity must match a central difference of the
+// material point's trajectory.
 func TestMovingBoxMatchesAnalyticMotion(t *testing.T) {
 	m := cases.Motion{
 		Velocity:     r3.Vec{X: 0.2, Y: -0.1, Z: 0.05},

@@ -37,7 +37,7 @@ func primitiveCases() []primitiveCase {
 	}
 }
 
-// planeCase samples a 6 m square of an inclined plane; query points lie
+// planeCase samples a 6 m square of an inclined plane. Query points lie
 // within 1.5 m of the origin, so their nearest points are well inside it.
 func planeCase() primitiveCase {
 	const n, half = 300, 3.0
@@ -108,6 +108,7 @@ func revolvedCase(name string, w cases.Wall, top float64) primitiveCase {
 		return r3.Add(w.Base, r3.Add(r3.Scale(h, axis),
 			r3.Add(r3.Scale(rho*math.Cos(phi), u), r3.Scale(rho*math.Sin(phi), v))))
 	}
+
 	var pts []r3.Vec
 	for i := 0; i < nAngle; i++ {
 		phi := 2 * math.Pi * float64(i) / nAngle
@@ -124,6 +125,7 @@ func revolvedCase(name string, w cases.Wall, top float64) primitiveCase {
 			}
 		}
 	}
+
 	maxR := math.Max(w.Radius, top)
 	spacing := math.Hypot(2*math.Pi*maxR/nAngle, math.Max(w.Length/nHeight, maxR/nRadius))
 	onWall := func(x r3.Vec) bool {
