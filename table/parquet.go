@@ -20,8 +20,9 @@ import (
 // unitsKey is the file metadata key holding the units as JSON.
 const unitsKey = "neusim.units"
 
-// WriteParquet writes t to path as a Parquet file with one row group,
-// zstd-compressed, with meta as file key-value metadata.
+// WriteParquet writes t to path as a Parquet file with one row group and
+// meta as file key-value metadata. It compresses with Snappy, which
+// every Parquet reader supports.
 func WriteParquet(path string, t *Table, meta map[string]string) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("%w (writing %s)", err, path)
@@ -36,7 +37,7 @@ func WriteParquet(path string, t *Table, meta map[string]string) error {
 	defer rec.Release()
 
 	return writeAtomic(path, func(w io.Writer) error {
-		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
+		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
 		fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
 			return err
