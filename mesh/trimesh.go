@@ -26,6 +26,12 @@ const featureShift = 60
 // (or a different feature), and the edge or vertex contact would add a
 // second force. Contacts at the same point found through different
 // triangles (a point on a shared edge, say) are merged.
+//
+// NOTE: a sphere rolling across a flat mesh changes Key at every shared
+// edge (face, edge, next face), so tangential history kept per key
+// restarts there. The local-minimum test costs O(k^2) for k triangles
+// within reach, which matters only for spheres much larger than the
+// triangles.
 type triMesh struct {
 	verts []r3.Vec   // welded vertices, m
 	tris  [][3]int32 // vertex indices of non-degenerate triangles
