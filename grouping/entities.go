@@ -185,7 +185,7 @@ func restrictOne(idx []int32, f *particles.Frame, dst *Entities, e int) error {
 	dst.Shape[e] = scaleSym(shape, 1/mass)
 
 	// Least-squares velocity gradient: L = (sum m u rᵀ)(sum m r rᵀ)⁺.
-	dst.Grad[e] = cross.Mul(shape.PseudoInverse(pinvTol))
+	dst.Grad[e] = cross.Mul(shape.Inverse(pinvTol))
 
 	// Angular velocity ω = I⁻¹ H with I = sum m (|r|² 1 - r rᵀ) plus the
 	// members' own spin inertia, which keeps I invertible.
@@ -194,7 +194,7 @@ func restrictOne(idx []int32, f *particles.Frame, dst *Entities, e int) error {
 	inertia[0] += tr
 	inertia[3] += tr
 	inertia[5] += tr
-	dst.Omega[e] = inertia.PseudoInverse(pinvTol).MulVec(h)
+	dst.Omega[e] = inertia.Inverse(pinvTol).MulVec(h)
 	return nil
 }
 

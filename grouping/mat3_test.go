@@ -93,3 +93,23 @@ func TestPseudoInverseOfPlane(t *testing.T) {
 		}
 	}
 }
+
+func TestInverseMatchesPseudoInverse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 5))
+	for trial := 0; trial < 200; trial++ {
+		// Random positive semidefinite matrices over a range of
+		// conditions, some singular.
+		var s Sym3
+		for k := 0; k < 1+trial%5; k++ {
+			v := r3.Vec{X: rng.NormFloat64(), Y: rng.NormFloat64(), Z: rng.NormFloat64()}
+			s.addOuter(math.Pow(10, -4*rng.Float64()), v)
+		}
+		got, want := s.Inverse(pinvTol), s.PseudoInverse(pinvTol)
+		scale := want.maxAbs()
+		for i := range got {
+			if d := math.Abs(got[i] - want[i]); d > 1e-9*scale {
+				t.Fatalf("trial %d: element %d of the inverse is %g, pseudo-inverse gives %g", trial, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -28,30 +28,52 @@ import (
 // field and member spins relative to the entity are not kept.
 //
 // Particles that belong to no entity are left unchanged. Prolong panics
-// when prev or next has another entity count than b's grouping.
+// when prev or next has another entity count than b's grouping, or f
+// another particle count than b.
 func (b *Binding) Prolong(f *particles.Frame, prev, next *Entities, dt float64, workers int) {
 	k := b.Grouping.Len()
 	if prev.Len() != k || next.Len() != k {
 		panic("grouping: Prolong: entity state length differs from the grouping")
 	}
+	if f.Len() != len(b.Entity) {
+		panic("grouping: Prolong: frame length differs from the binding")
+	}
+
+	// Per-entity motion first, then one pass over the particles in frame
+	// order, which streams the particle arrays instead of gathering them.
+	steps := make([]entityStep, k)
 	parallelFor(k, workers, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
-			prolongOne(b.Members(e), f, prev, next, e, dt)
+			steps[e] = entityStep{
+				deform: prev.Grad[e].Add(next.Grad[e]).Scale(dt / 2).Exp(),
+				centre: prev.Centre[e], next: next.Centre[e],
+				vel: next.Vel[e], grad: next.Grad[e], omega: next.Omega[e],
+			}
+		}
+	})
+	parallelFor(f.Len(), workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e := b.Entity[i]
+			if e < 0 {
+				continue
+			}
+			s := &steps[e]
+			r := s.deform.MulVec(r3.Sub(f.Pos[i], s.centre))
+			f.Pos[i] = r3.Add(s.next, r)
+			f.Vel[i] = r3.Add(s.vel, s.grad.MulVec(r))
+			f.Omega[i] = s.omega
 		}
 	})
 	f.Time = next.Time
 }
 
-func prolongOne(idx []int32, f *particles.Frame, prev, next *Entities, e int, dt float64) {
-	deform := prev.Grad[e].Add(next.Grad[e]).Scale(dt / 2).Exp()
-	c, c2 := prev.Centre[e], next.Centre[e]
-	v2, l2, w2 := next.Vel[e], next.Grad[e], next.Omega[e]
-	for _, i := range idx {
-		r := deform.MulVec(r3.Sub(f.Pos[i], c))
-		f.Pos[i] = r3.Add(c2, r)
-		f.Vel[i] = r3.Add(v2, l2.MulVec(r))
-		f.Omega[i] = w2
-	}
+// entityStep is one entity's motion over a prolongation step.
+type entityStep struct {
+	deform       Mat3   // exp(dt (L + L')/2)
+	centre, next r3.Vec // centre of mass before and after, m
+	vel          r3.Vec // velocity after, m/s
+	grad         Mat3   // velocity gradient after, 1/s
+	omega        r3.Vec // angular velocity after, rad/s
 }
 
 // Advance returns the state of e after dt seconds of free motion: each

@@ -174,8 +174,8 @@ func (w *window) affineError(members []int32, errs []fitError) {
 			aPos.addOuter(mi, dx, dX)
 			aVel.addOuter(mi, dv, dx)
 		}
-		deform := aPos.Mul(sRef.PseudoInverse(pinvTol))
-		grad := aVel.Mul(sCur.PseudoInverse(pinvTol))
+		deform := aPos.Mul(sRef.Inverse(pinvTol))
+		grad := aVel.Mul(sCur.Inverse(pinvTol))
 
 		// Residuals.
 		var ep, ev float64
