@@ -132,8 +132,8 @@ type Config struct {
 	// Initial returns the velocity in m/s and gauge pressure in Pa at a
 	// node position p in m at time 0. Nil starts from rest at the
 	// reference pressure. Nodes start at equilibrium plus the
-	// non-equilibrium part of the initial velocity gradient, so a smooth
-	// initial field has no start-up transient of order dt.
+	// non-equilibrium part of the initial velocity gradient, which keeps
+	// the start-up transient of a smooth initial field small.
 	Initial func(p r3.Vec) (u r3.Vec, pressure float64)
 
 	// CharacteristicSpeed is the largest flow speed expected, m/s, used
@@ -199,6 +199,9 @@ func (u Units) LatticeDensity(p float64) float64 {
 // Tau returns the BGK relaxation time in time steps for viscosity nu in
 // m^2/s: tau = 1/2 + nu_lattice / c_s^2.
 func (u Units) Tau(nu float64) float64 { return 0.5 + u.LatticeViscosity(nu)/csSq }
+
+// defaultMaxMach is the default of Config.MaxMach.
+const defaultMaxMach = 0.3
 
 // nearTau is the relaxation time below which the BGK operator is warned
 // about: with tau - 1/2 under 0.01 the lattice viscosity is below 0.0033,
@@ -303,7 +306,7 @@ func (c *Config) validateStability() error {
 	mach := u.LatticeSpeed(speed) / math.Sqrt(csSq)
 	maxMach := c.MaxMach
 	if maxMach == 0 {
-		maxMach = 0.3
+		maxMach = defaultMaxMach
 	}
 	if mach > maxMach {
 		return fmt.Errorf("lbm: lattice Mach number %.3g (speed %g m/s, Grid.Spacing %g m, TimeStep %g s) exceeds MaxMach %g; "+

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/neusim/neusim/mesh"
+	"github.com/neusim/neusim/solvers"
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
@@ -130,8 +131,12 @@ func TestRunFramesAndCancel(t *testing.T) {
 		}
 		return nil
 	})
-	if err := Run(context.Background(), cfg, sink, nil); err != nil {
+	var last solvers.Progress
+	if err := Run(context.Background(), cfg, sink, func(p solvers.Progress) { last = p }); err != nil {
 		t.Fatal(err)
+	}
+	if last.Step != 10 || last.Steps != 10 || math.Abs(last.Time-1) > 1e-12 {
+		t.Errorf("last progress report %+v, want step 10 of 10 at 1 s", last)
 	}
 	// An interval of 0.25 s is round(2.5) = 3 steps; the last frame is at
 	// the end of the run, step 10.

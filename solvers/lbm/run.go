@@ -73,8 +73,22 @@ func (s *Solver) Run(ctx context.Context, sink FieldSink, progress solvers.Progr
 		}
 	}
 	var fields []mesh.Field
+	maxMach := cfg.MaxMach
+	if maxMach == 0 {
+		maxMach = defaultMaxMach
+	}
+	warned := false
+	check := func() error {
+		mach, err := s.checkFinite()
+		if err == nil && mach > maxMach && !warned {
+			warned = true
+			log.Warn("lbm: flow speed exceeds the Mach limit during the run; results carry compressibility errors, "+
+				"so set CharacteristicSpeed to the real speed and lower the time step", "step", s.step, "mach", mach, "max_mach", maxMach)
+		}
+		return err
+	}
 	emit := func() error {
-		if err := s.checkFinite(); err != nil {
+		if err := check(); err != nil {
 			return err
 		}
 		if sink == nil {
@@ -99,7 +113,7 @@ func (s *Solver) Run(ctx context.Context, sink FieldSink, progress solvers.Progr
 
 		done := false
 		if steady != nil && s.step%steady.every == 0 {
-			if err := s.checkFinite(); err != nil {
+			if err := check(); err != nil {
 				return err
 			}
 			change, ok := steady.update()

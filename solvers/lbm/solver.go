@@ -302,7 +302,14 @@ func (s *Solver) initialise() {
 			continue
 		}
 		rho, u, grad := s.initialState(node)
-		k.equilibrium(rho, u, sc.feq)
+
+		// Guo's forcing counts half the force in the velocity, so the
+		// pre-collision populations carry the momentum rho (u - a/2).
+		pre := u
+		for a := range pre {
+			pre[a] -= 0.5 * k.force[a]
+		}
+		k.equilibrium(rho, pre, sc.feq)
 		for i := range fneq {
 			c := [3]float64{k.cx[i], k.cy[i], k.cz[i]}
 			var qdu float64
@@ -397,8 +404,10 @@ func (s *Solver) Fields(dst []mesh.Field) []mesh.Field {
 }
 
 // checkFinite returns an error naming the first node whose density is
-// not a positive finite number, the sign that the run has diverged.
-func (s *Solver) checkFinite() error {
+// not a positive finite number, the sign that the run has diverged, and
+// otherwise the largest lattice Mach number |u| / c_s of the fluid nodes.
+func (s *Solver) checkFinite() (mach float64, err error) {
+	var maxSq float64
 	for n := 0; n < s.nodes; n++ {
 		if s.grid.IsSolid(n) {
 			continue
@@ -406,11 +415,12 @@ func (s *Solver) checkFinite() error {
 		rho, u := s.nodeState(n)
 		if !(rho > 0) || math.IsInf(rho, 0) || math.IsNaN(u[0]+u[1]+u[2]) {
 			i, j, k := s.grid.Coords(n)
-			return fmt.Errorf("lbm: solution diverged at step %d: density %g kg/m^3 at node (%d, %d, %d) with tau = %.4g; "+
+			return 0, fmt.Errorf("lbm: solution diverged at step %d: density %g kg/m^3 at node (%d, %d, %d) with tau = %.4g; "+
 				"refine the grid and scale the time step with the square of the spacing (this lowers the Mach number at the same tau), "+
 				"lower the flow speed, or use the TRT collision",
 				s.step, rho*s.cfg.Density, i, j, k, s.tau)
 		}
+		maxSq = math.Max(maxSq, u[0]*u[0]+u[1]*u[1]+u[2]*u[2])
 	}
-	return nil
+	return math.Sqrt(maxSq / csSq), nil
 }
