@@ -87,6 +87,11 @@ func NewNeighborList(box Box, skin float64) *NeighborList {
 // Pairs returns the number of pairs in the list.
 func (nl *NeighborList) Pairs() int { return len(nl.Neighbors) }
 
+// Reference returns the positions at the last Build, m, for callers
+// that fold the displacement check of NeedsRebuild into their own loop.
+// The slice must not be modified.
+func (nl *NeighborList) Reference() []r3.Vec { return nl.refPos }
+
 // NeedsRebuild reports whether any particle in pos moved more than Skin/2
 // since the last Build, or whether the number of particles changed.
 // Displacements across a periodic boundary count by their minimum image.

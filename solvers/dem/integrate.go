@@ -13,10 +13,14 @@ import (
 // fix nve/sphere.
 
 // kickDrift applies the first half kick and the drift to particles
-// [lo, hi) and wraps positions into the domain along periodic axes.
-func (r *run) kickDrift(lo, hi int) {
+// [lo, hi) and wraps positions into the domain along periodic axes. It
+// returns the largest squared displacement, m^2, since the positions ref
+// of the last neighbour build (minimum image along periodic axes), which
+// decides the next rebuild.
+func (r *run) kickDrift(lo, hi int, ref []r3.Vec) float64 {
 	s := &r.s
 	h := r.dt / 2
+	moved := 0.0
 	for i := lo; i < hi; i++ {
 		v := r3.Add(s.vel[i], r3.Scale(h*s.invMass[i], s.force[i]))
 		s.vel[i] = v
@@ -26,7 +30,14 @@ func (r *run) kickDrift(lo, hi int) {
 			p = r.wrap(p)
 		}
 		s.pos[i] = p
+
+		d := r3.Sub(p, ref[i])
+		if r.periodic {
+			d = r.pairs.nl.Box.MinImage(d)
+		}
+		moved = max(moved, d.X*d.X+d.Y*d.Y+d.Z*d.Z)
 	}
+	return moved
 }
 
 // wrap maps p into [Min, Max) along the periodic axes of the domain.

@@ -18,10 +18,16 @@ type pairs struct {
 	periodic bool
 	epsd     bool // rolling history kept
 
-	shear    []r3.Vec        // tangential spring displacement per pair, m
-	roll     []r3.Vec        // epsd spring torque per pair, N m; nil for other models
-	touching []bool          // pair in contact during the last force computation
-	result   []contactResult // force and torques of each touching pair
+	shear    []r3.Vec // tangential spring displacement per pair, m
+	roll     []r3.Vec // epsd spring torque per pair, N m; nil for other models
+	touching []bool   // pair in contact during the last force computation
+
+	// onJ is the force and torque each pair puts on its second member j,
+	// zero for pairs not touching. The first member's share is summed
+	// while its row is resolved, into rowForce and rowTorque.
+	onJ       []forceTorque
+	rowForce  []r3.Vec // N, per particle
+	rowTorque []r3.Vec // N m, per particle
 
 	// Pairs in which particle k is the second member j, as indices into
 	// the list, ascending: pairIndex[jStart[k]:jStart[k+1]].
@@ -68,7 +74,9 @@ func (p *pairs) rebuild(s *state) error {
 	if epsd {
 		p.roll = resizeZero(p.roll, np)
 	}
-	p.result = resizeZero(p.result, np)
+	p.onJ = resizeZero(p.onJ, np)
+	p.rowForce = resizeZero(p.rowForce, s.len())
+	p.rowTorque = resizeZero(p.rowTorque, s.len())
 
 	start, nb := p.nl.Start, p.nl.Neighbors
 	for i := range s.len() {
@@ -116,6 +124,11 @@ func (p *pairs) buildTranspose(n int) {
 	}
 }
 
+// forceTorque is a force (N) and a torque (N m) on one body.
+type forceTorque struct {
+	force, torque r3.Vec
+}
+
 // overlapFault records the first pair, in list order, whose overlap
 // exceeds the blow-up limit.
 type overlapFault struct {
@@ -125,15 +138,18 @@ type overlapFault struct {
 	fraction float64 // overlap over the smaller radius
 }
 
-// computeRows resolves the contacts of the pairs in rows [lo, hi) into
-// the per-pair buffer and updates their history. It reads particle state
-// only, so rows can run in parallel.
+// computeRows resolves the contacts of the pairs in rows [lo, hi), sums
+// each row's forces on its first member in list order, stores each
+// pair's share for the second member in onJ and updates the history.
+// It writes only to rows [lo, hi) and their pairs, so rows can run in
+// parallel.
 func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault) {
 	start, nb := p.nl.Start, p.nl.Neighbors
 	box := p.nl.Box
 	var c contact
 	for i := lo; i < hi; i++ {
 		pi, ri, mi := s.pos[i], s.radius[i], s.mass[i]
+		var fi, ti r3.Vec
 		for k := start[i]; k < start[i+1]; k++ {
 			j := nb[k]
 
@@ -146,10 +162,13 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			sum := ri + rj
 			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
 			if dist2 >= sum*sum {
-				p.touching[k] = false
-				p.shear[k] = r3.Vec{}
-				if p.roll != nil {
-					p.roll[k] = r3.Vec{}
+				if p.touching[k] {
+					p.touching[k] = false
+					p.onJ[k] = forceTorque{}
+					p.shear[k] = r3.Vec{}
+					if p.epsd {
+						p.roll[k] = r3.Vec{}
+					}
 				}
 				continue
 			}
@@ -180,30 +199,26 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			if p.epsd {
 				rollK = &p.roll[k]
 			}
-			p.result[k] = l.resolve(l.pair(s.material[i], s.material[j]), &c, dt, &p.shear[k], rollK)
+			res := l.resolve(l.pair(s.material[i], s.material[j]), &c, dt, &p.shear[k], rollK)
+			fi = r3.Add(fi, res.force)
+			ti = r3.Add(ti, res.torqueI)
+			p.onJ[k] = forceTorque{force: r3.Scale(-1, res.force), torque: res.torqueJ}
 			p.touching[k] = true
 		}
+		p.rowForce[i] = fi
+		p.rowTorque[i] = ti
 	}
 }
 
-// sumParticle returns the total pair force and torque on particle k,
-// adding its contacts in a fixed order: first the pairs where k is the
-// second member, then those where it is the first, each ascending.
+// sumParticle returns the total pair force and torque on particle k:
+// its row sum plus, in ascending pair order, the shares of the pairs
+// where it is the second member. Pairs not touching add zeros.
 func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
+	f, t = p.rowForce[k], p.rowTorque[k]
 	for _, q := range p.pairIndex[p.jStart[k]:p.jStart[k+1]] {
-		if p.touching[q] {
-			r := &p.result[q]
-			f = r3.Sub(f, r.force)
-			t = r3.Add(t, r.torqueJ)
-		}
-	}
-	start := p.nl.Start
-	for q := start[k]; q < start[k+1]; q++ {
-		if p.touching[q] {
-			r := &p.result[q]
-			f = r3.Add(f, r.force)
-			t = r3.Add(t, r.torqueI)
-		}
+		share := &p.onJ[q]
+		f = r3.Add(f, share.force)
+		t = r3.Add(t, share.torque)
 	}
 	return f, t
 }

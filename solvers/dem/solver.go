@@ -82,6 +82,7 @@ type run struct {
 	remove      []bool
 	faults      []overlapFault
 	bad         []int
+	moved       []float64 // largest squared displacement per chunk, m^2
 	wallWorst   []wallFault
 	frame       particles.Frame
 }
@@ -240,10 +241,20 @@ func (r *run) prepareForces() error {
 
 // advance takes one velocity Verlet step.
 func (r *run) advance() error {
-	r.pool.run(r.s.len(), func(_, lo, hi int) { r.kickDrift(lo, hi) })
+	n := r.s.len()
+	ref := r.pairs.nl.Reference()
+	if len(ref) != n {
+		panic(fmt.Sprintf("dem: %d particles but the neighbour list was built for %d", n, len(ref)))
+	}
+	r.moved = resizeZero(r.moved, r.pool.chunks(n))
+	r.pool.run(n, func(ch, lo, hi int) { r.moved[ch] = r.kickDrift(lo, hi, ref) })
+	moved := 0.0
+	for _, m := range r.moved {
+		moved = max(moved, m)
+	}
 	r.step++
 	r.pourDue()
-	if r.dirty || r.pairs.nl.NeedsRebuild(r.s.pos) {
+	if skin := r.pairs.nl.Skin; r.dirty || moved > skin*skin/4 {
 		if err := r.rebuild(); err != nil {
 			return err
 		}
@@ -251,7 +262,7 @@ func (r *run) advance() error {
 	if err := r.computeForces(); err != nil {
 		return err
 	}
-	n := r.s.len()
+	n = r.s.len()
 	r.bad = resizeZero(r.bad, r.pool.chunks(n))
 	r.pool.run(n, func(ch, lo, hi int) { r.bad[ch] = r.kick(lo, hi) })
 	for _, i := range r.bad {
