@@ -35,6 +35,13 @@ type TrainConfig struct {
 	// RolloutWeight weighs the window position loss (see Trainer) against
 	// the one-step loss; 0 leaves it out.
 	RolloutWeight float64
+	// Pushforward builds the inputs of every window step after the first
+	// from the model's own predictions (integrated without gradient), with
+	// targets that lead back to the recorded trajectory, instead of from
+	// the recorded states (teacher forcing). It trains the model to
+	// correct its own drift (Brandstetter, Worrall and Welling 2022,
+	// "Message passing neural PDE solvers").
+	Pushforward bool
 
 	Seed uint64 // seed of window sampling and noise
 }
@@ -79,10 +86,12 @@ func (c TrainConfig) Defaults() TrainConfig {
 // units of Dt²·std(a), that semi-implicit Euler accumulates after k steps
 // from the acceleration errors.
 //
-// NOTE: inputs inside a window are the recorded states (teacher forcing)
-// and every window starts from a zero memory, so the position term
-// measures accumulated drift but not the feedback of the model's own
-// errors into its inputs.
+// With teacher forcing the inputs inside a window are the recorded states,
+// so the position term measures accumulated drift but not the feedback of
+// the model's own errors into its inputs; Pushforward adds that feedback.
+//
+// NOTE: every window starts from a zero memory, while a rollout's memory
+// has seen all earlier steps; no burn-in steps bridge the two yet.
 type Trainer struct {
 	B     kernels.Backend
 	Model *Model[float32]
@@ -94,6 +103,7 @@ type Trainer struct {
 	seqs      []*Sequence
 	rng       *rand.Rand
 	iteration int
+	windows   []window
 
 	caches  []StepCache[float32]
 	graphs  []DeviceGraph[float32]
@@ -156,8 +166,11 @@ func (t *Trainer) Iteration() int { return t.iteration }
 // loss before the step and the gradient norm before clipping.
 func (t *Trainer) Step() (loss, gradNorm float64, err error) {
 	b, m, k := t.B, t.Model, t.Cfg.Window
-	t.sampleBatch()
-	n := t.host.graphs[0].N
+	t.sampleWindows()
+	n := 0
+	for _, w := range t.windows {
+		n += len(w.pos) / 3
+	}
 
 	// Forward through the window with memory carried.
 	if len(t.states) != k+1 {
@@ -171,12 +184,16 @@ func (t *Trainer) Step() (loss, gradNorm float64, err error) {
 	}
 	outs := make([][]float64, k)
 	for s := 0; s < k; s++ {
+		t.buildStep(s)
 		if err := t.host.graphs[s].Validate(m.Cfg); err != nil {
 			return 0, 0, err
 		}
 		t.graphs[s].Upload(b, &t.host.graphs[s], m.Cfg)
 		out := m.Forward(b, &t.caches[s], &t.graphs[s], t.states[s], t.states[s+1])
 		outs[s] = t.download(out)
+		if t.Cfg.Pushforward && s < k-1 {
+			t.advanceWindows(outs[s])
+		}
 	}
 
 	// Loss and its gradient with respect to the outputs.

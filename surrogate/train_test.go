@@ -128,6 +128,7 @@ func TestTrainingSameWeightsAnyWorkers(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		b := kernels.NewCPU[float32](workers)
 		tr := smallSetup(t, b, seqs, MemorySLSTM, 15)
+		tr.Cfg.Pushforward = true
 		for i := 0; i < tr.Cfg.Iterations; i++ {
 			if _, _, err := tr.Step(); err != nil {
 				t.Fatal(err)
@@ -182,5 +183,34 @@ func TestRolloutStepAllocatesNothing(t *testing.T) {
 	step()
 	if a := testing.AllocsPerRun(10, step); a != 0 {
 		t.Fatalf("%v allocations per rollout step, want 0", a)
+	}
+}
+
+func TestPushforwardExactPredictionsFollowRecord(t *testing.T) {
+	b := kernels.NewCPU[float32](1)
+	defer b.Close()
+	seqs := boxSequences(12, 2, 20)
+	tr := smallSetup(t, b, seqs, MemoryNone, 1)
+	tr.Cfg.Pushforward, tr.Cfg.Noise, tr.Cfg.Window = true, 0, 3
+	tr.host.graphs, tr.host.targets = make([]Graph, 3), make([][]float64, 3)
+	tr.sampleWindows()
+	for s := 0; s < 3; s++ {
+		tr.buildStep(s)
+		// The targets of every step must be the recorded ones when the
+		// predictions so far were exact.
+		for _, w := range tr.windows {
+			n := len(w.pos) / 3
+			acc, dg := make([]float64, 3*n), make([]float64, 9*n)
+			w.seq.Target(w.t0+s, acc, dg)
+			for i := 0; i < n; i++ {
+				for d := 0; d < 3; d++ {
+					got := tr.Norm.Acc.Denormalise(d, tr.host.targets[s][(w.offset+i)*OutWidth+d])
+					if math.Abs(got-acc[3*i+d]) > 1e-6*(1+math.Abs(acc[3*i+d])) {
+						t.Fatalf("step %d entity %d: target acceleration %g, recorded %g", s, i, got, acc[3*i+d])
+					}
+				}
+			}
+		}
+		tr.advanceWindows(tr.host.targets[s])
 	}
 }
