@@ -96,7 +96,10 @@ type FitOptions struct {
 	// a negative value means no bound.
 	MaxElongation float64
 
-	Workers int          // goroutines, zero means GOMAXPROCS; results do not depend on it
+	// Workers is the number of goroutines, zero meaning GOMAXPROCS.
+	// Results do not depend on it. Up to Workers candidate fits run at
+	// once, each with working arrays of roughly 120 bytes per particle.
+	Workers int
 	Logger  *slog.Logger // nil discards
 }
 
@@ -183,13 +186,27 @@ func Fit(frames []*particles.Frame, target int, opt FitOptions) (*Grouping, Repo
 		bound = math.Inf(1)
 	}
 
+	// Candidates are independent fits, run concurrently and then compared
+	// in list order, so the choice does not depend on the worker count.
+	type result struct {
+		g   *Grouping
+		rep Report
+		err error
+	}
+	results := make([]result, len(weights))
+	parallelForGrain(len(weights), opt.Workers, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ts := s
+			ts.CoherenceWeight = weights[i]
+			results[i].g, results[i].rep, results[i].err = fitWindow(w, ts.withDefaults(), opt.Workers)
+		}
+	})
+
 	var best, compact *Grouping
 	var bestRep, compactRep Report
 	var cands []Candidate
-	for _, cw := range weights {
-		ts := s
-		ts.CoherenceWeight = cw
-		g, rep, err := fitWindow(w, ts.withDefaults(), opt.Workers)
+	for _, r := range results {
+		g, rep, err := r.g, r.rep, r.err
 		if err != nil {
 			return nil, Report{}, err
 		}
