@@ -63,7 +63,7 @@ func (t *translator) runs() error {
 
 	var at int64
 	for _, stop := range stops {
-		t.runSegment(stop-at, cmds)
+		t.runSegment(at, stop, cmds)
 		at = stop
 		for _, id := range t.removals[stop] {
 			t.printf("unfix %s\n", id)
@@ -73,13 +73,15 @@ func (t *translator) runs() error {
 	return nil
 }
 
-// runSegment runs n steps, checking the outlets every OutletInterval.
-func (t *translator) runSegment(n int64, cmds []string) {
-	if n <= 0 {
+// runSegment runs from step from to step to, checking the outlets at
+// every multiple of OutletInterval, so that the checks fall on the same
+// steps however the run is split.
+func (t *translator) runSegment(from, to int64, cmds []string) {
+	if to <= from {
 		return
 	}
 	if len(cmds) == 0 {
-		t.printf("run %d\n", n)
+		t.printf("run %d\n", to-from)
 		return
 	}
 	every := int64(t.opt.OutletInterval)
@@ -87,14 +89,23 @@ func (t *translator) runSegment(n int64, cmds []string) {
 	for i, c := range cmds {
 		quoted[i] = `"` + c + `"`
 	}
-	if whole := n / every * every; whole > 0 {
-		t.printf("run %d post no every %d %s\n", whole, every, strings.Join(quoted, " "))
-	}
-	if rest := n % every; rest > 0 {
-		t.printf("run %d post no\n", rest)
-		for _, c := range cmds {
-			t.printf("%s\n", c)
+
+	// Up to the next multiple of the interval.
+	if next := min(to, (from/every+1)*every); from%every != 0 {
+		t.printf("run %d post no\n", next-from)
+		if next%every == 0 {
+			t.printf("%s\n", strings.Join(cmds, "\n"))
 		}
+		from = next
+	}
+
+	// Whole intervals, then the rest.
+	if whole := (to - from) / every * every; whole > 0 {
+		t.printf("run %d post no every %d %s\n", whole, every, strings.Join(quoted, " "))
+		from += whole
+	}
+	if from < to {
+		t.printf("run %d post no\n", to-from)
 	}
 }
 

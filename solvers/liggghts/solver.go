@@ -25,6 +25,8 @@ type Options struct {
 	Executable string
 
 	// Processes > 1 runs LIGGGHTS under "mpirun -np Processes". Default 1.
+	// Open MPI refuses to start as root unless OMPI_ALLOW_RUN_AS_ROOT=1
+	// and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 are in the environment.
 	Processes int
 
 	// WorkDir is the directory in which the run's temporary work
@@ -127,6 +129,9 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	if runErr != nil {
 		if ctx.Err() != nil {
 			log.Info("liggghts: cancelled", "case", c.Name, "dir", dir)
+			if !s.opt.Keep {
+				os.RemoveAll(dir)
+			}
 			return ctx.Err()
 		}
 		log.Error("liggghts: run failed", "case", c.Name, "dir", dir, "err", runErr)

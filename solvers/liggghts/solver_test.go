@@ -19,12 +19,14 @@ var softMaterial = cases.Material{Name: "soft", Density: 2500, YoungsModulus: 5e
 
 // Particles falling into an outlet are removed and counted: at every
 // frame the particles left plus those counted make up the initial set,
-// and the counted mass is theirs.
+// and the counted mass is theirs. A gate that holds them goes at a step
+// between two outlet checks, which splits the run off the check steps.
 func TestOutletCounts(t *testing.T) {
 	requireLIGGGHTS(t)
 	const radius = 0.002
 	c := testCase(softMaterial)
 	c.Gravity = r3.Vec{Z: -9.81}
+	c.Walls = []cases.Wall{{Name: "gate", Type: cases.WallPlane, Point: r3.Vec{Z: -0.02}, Normal: r3.Vec{Z: 1}, RemovedAt: 0.03333}}
 	c.Outlets = []cases.Outlet{{Name: "bottom", Region: cases.Region{Type: cases.RegionBox,
 		Min: r3.Vec{X: -0.05, Y: -0.05, Z: -0.05}, Max: r3.Vec{X: 0.05, Y: 0.05, Z: -0.03}}}}
 	c.Solver = cases.SolverSettings{TimeStep: 1e-5, Duration: 0.15, OutputInterval: 0.01}
@@ -50,6 +52,9 @@ func TestOutletCounts(t *testing.T) {
 				t.Errorf("step %d: particle %d at z = %g m inside the outlet", f.Step, f.ID[i], f.Pos[i].Z)
 			}
 		}
+	}
+	if held := frames[3]; held.OutletCount[0] != 0 {
+		t.Errorf("outlet counted %d particles at %g s, while the gate still held them", held.OutletCount[0], held.Time)
 	}
 	if last := frames[len(frames)-1]; last.OutletCount[0] != 20 {
 		t.Errorf("outlet counted %d particles by the end, want all 20", last.OutletCount[0])

@@ -28,7 +28,8 @@ type ScriptOptions struct {
 	DumpPattern string
 
 	// OutletInterval is the number of steps between outlet deletions.
-	// Default: the output interval in steps, at most 100.
+	// Default: the largest divisor of the output interval in steps that is
+	// at most 100.
 	OutletInterval int
 
 	// Segments is the number of facets around the circumference of mesh
@@ -52,7 +53,15 @@ func (o ScriptOptions) withDefaults(outputSteps int64) ScriptOptions {
 		o.DumpPattern = "frame.*.dump"
 	}
 	if o.OutletInterval <= 0 {
-		o.OutletInterval = int(min(outputSteps, 100))
+		// The largest divisor of the output interval up to 100 steps, so
+		// that the outlets are checked at every frame.
+		o.OutletInterval = 1
+		for d := min(outputSteps, 100); d > 1; d-- {
+			if outputSteps%d == 0 {
+				o.OutletInterval = int(d)
+				break
+			}
+		}
 	}
 	if o.Segments <= 0 {
 		o.Segments = 96
