@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/trajectory"
 )
@@ -139,5 +140,41 @@ func TestExportCancelled(t *testing.T) {
 	err := ExportTrajectory(ctx, traj, filepath.Join(dir, "vtk"), ExportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "canceled") {
 		t.Errorf("cancelled export: err = %v, want context.Canceled", err)
+	}
+}
+
+// TestExportReloadsCase exports a trajectory of the embedded hopper case
+// without giving the case: the walls come from the case named in the
+// trajectory's metadata, loaded with the stored parameter values.
+func TestExportReloadsCase(t *testing.T) {
+	c, err := cases.Load("hopper", cases.Options{})
+	if err != nil {
+		t.Skipf("embedded hopper case not available: %v", err)
+	}
+	dir := t.TempDir()
+	traj := filepath.Join(dir, "run.arrows")
+	w, err := trajectory.Create(traj, trajectory.MetaFromCase(c, "dem", "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	w.WriteFrame(testFrame(rng, 0, 10, false))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "vtk")
+	if err := ExportTrajectory(context.Background(), traj, out, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := readPVD(t, filepath.Join(out, "walls.pvd"))
+	if len(p.DataSets) != 1 {
+		t.Fatalf("walls.pvd lists %d data sets, want 1", len(p.DataSets))
+	}
+	data, err := os.ReadFile(filepath.Join(out, p.DataSets[0].File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `NumberOfCells="`) || strings.Contains(string(data), `NumberOfCells="0"`) {
+		t.Errorf("wall file has no triangles")
 	}
 }
