@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -195,4 +196,24 @@ func FuzzDecodeSafetensors(f *testing.F) {
 			t.Fatalf("decoded %d data bytes from a %d-byte file", total, len(data))
 		}
 	})
+}
+
+func TestSafetensorsCraftedSizesAllocateLittle(t *testing.T) {
+	files := [][]byte{
+		append(binary.LittleEndian.AppendUint64(nil, 99_999_999), "{}"...),
+		append(binary.LittleEndian.AppendUint64(nil, 1<<62), "{}"...),
+		craft(`{"w":{"dtype":"F32","shape":[1000000000],"data_offsets":[0,4000000000]}}`, 8),
+	}
+	for i, data := range files {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _, err := DecodeSafetensors(bytes.NewReader(data), int64(len(data)), "crafted.st")
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("file %d: no error", i)
+		}
+		if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<20 {
+			t.Errorf("file %d of %d bytes: decoding allocated %d bytes", i, len(data), grown)
+		}
+	}
 }
