@@ -35,6 +35,10 @@ type TrainConfig struct {
 	// RolloutWeight weighs the window position loss (see Trainer) against
 	// the one-step loss; 0 leaves it out.
 	RolloutWeight float64
+	// BurnIn is the number of recorded steps run forward, without
+	// gradient, before each window to fill the memory; 0 starts every
+	// window from the zero memory.
+	BurnIn int
 	// Pushforward builds the inputs of every window step after the first
 	// from the model's own predictions (integrated without gradient), with
 	// targets that lead back to the recorded trajectory, instead of from
@@ -90,8 +94,8 @@ func (c TrainConfig) Defaults() TrainConfig {
 // so the position term measures accumulated drift but not the feedback of
 // the model's own errors into its inputs; Pushforward adds that feedback.
 //
-// NOTE: every window starts from a zero memory, while a rollout's memory
-// has seen all earlier steps; no burn-in steps bridge the two yet.
+// Without BurnIn every window starts from a zero memory, while a rollout's
+// memory has seen all earlier steps.
 type Trainer struct {
 	B     kernels.Backend
 	Model *Model[float32]
@@ -104,6 +108,7 @@ type Trainer struct {
 	rng       *rand.Rand
 	iteration int
 	windows   []window
+	burn      [2]*Memory[float32] // burn-in states
 
 	caches  []StepCache[float32]
 	graphs  []DeviceGraph[float32]
@@ -124,8 +129,9 @@ type hostWindow struct {
 func NewTrainer(b kernels.Backend, m *Model[float32], feat Features, norm Normalisation,
 	cfg TrainConfig, seqs []*Sequence, log *slog.Logger) (*Trainer, error) {
 	cfg = cfg.Defaults()
-	if cfg.Iterations < 1 || cfg.Window < 1 || cfg.Batch < 1 {
-		return nil, fmt.Errorf("surrogate: train: iterations %d, window %d and batch %d must be positive", cfg.Iterations, cfg.Window, cfg.Batch)
+	if cfg.Iterations < 1 || cfg.Window < 1 || cfg.Batch < 1 || cfg.BurnIn < 0 {
+		return nil, fmt.Errorf("surrogate: train: iterations %d, window %d and batch %d must be positive and burn-in %d not negative",
+			cfg.Iterations, cfg.Window, cfg.Batch, cfg.BurnIn)
 	}
 	if err := feat.Validate(); err != nil {
 		return nil, err
@@ -138,9 +144,9 @@ func NewTrainer(b kernels.Backend, m *Model[float32], feat Features, norm Normal
 		if err := s.Validate(feat.Materials); err != nil {
 			return nil, err
 		}
-		if len(s.Frames) < feat.History+cfg.Window+1 {
-			return nil, fmt.Errorf("surrogate: train: sequence %q has %d frames, want at least history + window + 1 = %d",
-				s.Name, len(s.Frames), feat.History+cfg.Window+1)
+		if need := feat.History + cfg.BurnIn + cfg.Window + 1; len(s.Frames) < need {
+			return nil, fmt.Errorf("surrogate: train: sequence %q has %d frames, want at least history + burn-in + window + 1 = %d",
+				s.Name, len(s.Frames), need)
 		}
 	}
 	if len(seqs) == 0 {
@@ -181,6 +187,9 @@ func (t *Trainer) Step() (loss, gradNorm float64, err error) {
 	}
 	for i := range t.states {
 		m.ResizeMemory(b, t.states[i], n)
+	}
+	if err := t.burnIn(n); err != nil {
+		return 0, 0, err
 	}
 	outs := make([][]float64, k)
 	for s := 0; s < k; s++ {
@@ -225,6 +234,33 @@ func (t *Trainer) Step() (loss, gradNorm float64, err error) {
 		t.Log.Info("surrogate: training", "iteration", t.iteration, "loss", loss, "grad_norm", gradNorm, "lr", lr)
 	}
 	return loss, gradNorm, nil
+}
+
+// burnIn runs BurnIn recorded steps before the windows, without
+// gradient, and leaves the memory they produce in t.states[0].
+func (t *Trainer) burnIn(n int) error {
+	b, m := t.B, t.Model
+	if t.Cfg.BurnIn == 0 || m.Mem == nil {
+		return nil
+	}
+	if t.burn[0] == nil {
+		t.burn = [2]*Memory[float32]{m.NewMemory(b, n), m.NewMemory(b, n)}
+	}
+	m.ResizeMemory(b, t.burn[0], n)
+	m.ResizeMemory(b, t.burn[1], n)
+	for j := 0; j < t.Cfg.BurnIn; j++ {
+		t.buildFrames(0, j-t.Cfg.BurnIn, true)
+		if err := t.host.graphs[0].Validate(m.Cfg); err != nil {
+			return err
+		}
+		t.graphs[0].Upload(b, &t.host.graphs[0], m.Cfg)
+		m.Forward(b, &t.caches[0], &t.graphs[0], t.burn[0], t.burn[1])
+		t.burn[0], t.burn[1] = t.burn[1], t.burn[0]
+	}
+	for i, src := range t.burn[0].Tensors {
+		b.Copy(t.states[0].Tensors[i], src)
+	}
+	return nil
 }
 
 func (t *Trainer) download(out *kernels.Tensor[float32]) []float64 {

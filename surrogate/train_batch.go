@@ -22,8 +22,9 @@ func (t *Trainer) sampleWindows() {
 	off := 0
 	for w := 0; w < t.Cfg.Batch; w++ {
 		seq := t.seqs[t.rng.IntN(len(t.seqs))]
-		// Steps t0..t0+k-1 need h velocities before them and a frame after.
-		t0 := h + t.rng.IntN(len(seq.Frames)-h-k)
+		// Steps t0-BurnIn..t0+k-1 need h velocities before them and a frame after.
+		b := t.Cfg.BurnIn
+		t0 := h + b + t.rng.IntN(len(seq.Frames)-h-b-k)
 		n := seq.Frames[t0].N()
 		win := window{seq: seq, t0: t0, offset: off, pos: make([]float64, 3*n), grad: make([]float64, 9*n)}
 		for j := 0; j < h; j++ {
@@ -63,6 +64,13 @@ func (t *Trainer) resetToRecorded(w *window, ts int) {
 // again from the recorded frame; with Pushforward it keeps the state
 // advanced by the model's own predictions.
 func (t *Trainer) buildStep(s int) {
+	t.buildFrames(s, s, s == 0 || !t.Cfg.Pushforward)
+}
+
+// buildFrames fills slot s of the host graphs and targets from frame
+// t0+delta of every window, reset to the recorded frame when recorded is
+// set.
+func (t *Trainer) buildFrames(s, delta int, recorded bool) {
 	g := &t.host.graphs[s]
 	g.N = 0
 	g.Nodes, g.Senders, g.Receivers, g.Edges = g.Nodes[:0], g.Senders[:0], g.Receivers[:0], g.Edges[:0]
@@ -70,8 +78,8 @@ func (t *Trainer) buildStep(s int) {
 	t.host.targets[s] = t.host.targets[s][:0]
 	for i := range t.windows {
 		w := &t.windows[i]
-		ts := w.t0 + s
-		if s == 0 || !t.Cfg.Pushforward {
+		ts := w.t0 + delta
+		if recorded {
 			t.resetToRecorded(w, ts)
 		}
 		w.frame = w.seq.Frames[ts]

@@ -128,7 +128,7 @@ func TestTrainingSameWeightsAnyWorkers(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		b := kernels.NewCPU[float32](workers)
 		tr := smallSetup(t, b, seqs, MemorySLSTM, 15)
-		tr.Cfg.Pushforward = true
+		tr.Cfg.Pushforward, tr.Cfg.BurnIn = true, 3
 		for i := 0; i < tr.Cfg.Iterations; i++ {
 			if _, _, err := tr.Step(); err != nil {
 				t.Fatal(err)
