@@ -40,6 +40,7 @@ type Solver struct {
 // scratch is one worker's per-node work space.
 type scratch struct {
 	f, feq []float64
+	row    []float64 // populations of one row of nodes, velocity by velocity
 }
 
 // New checks cfg and returns a solver at time 0 with the initial state.
@@ -130,7 +131,11 @@ func (s *Solver) Step() {
 	case 9:
 		update = s.streamCollideD2Q9
 	case 19:
-		update = s.streamCollideD3Q19
+		// Rows shorter than a few cache lines gain nothing from the
+		// row buffer and pay its setup per row.
+		if s.grid.Dims[0] >= 16 {
+			update = s.streamCollideD3Q19
+		}
 	}
 	if len(s.parts) == 1 {
 		update(s.parts[0][0], s.parts[0][1], &s.scratch[0])
