@@ -61,6 +61,16 @@ type TrainingSummary struct {
 // names are the parameter names; a Linear weight is stored In×Out (the
 // transpose of PyTorch's nn.Linear.weight), a bias 1×Out.
 func SaveCheckpoint(path string, b kernels.Backend, m *Model[float32], meta Metadata) error {
+	if err := meta.Features.Validate(); err != nil {
+		return fmt.Errorf("surrogate: checkpoint %s: %w", path, err)
+	}
+	if got := meta.Features.ModelConfig(m.Cfg); got != m.Cfg {
+		return fmt.Errorf("surrogate: checkpoint %s: features give input widths %d/%d/%d, the model has %d/%d/%d",
+			path, got.NodeIn, got.EdgeIn, got.WallIn, m.Cfg.NodeIn, m.Cfg.EdgeIn, m.Cfg.WallIn)
+	}
+	if err := meta.Normalisation.Validate(); err != nil {
+		return fmt.Errorf("surrogate: checkpoint %s: %w", path, err)
+	}
 	meta.Format, meta.Version, meta.Architecture = CheckpointFormat, CheckpointVersion, m.Cfg
 	if meta.Created == "" {
 		meta.Created = time.Now().UTC().Format(time.RFC3339)
@@ -111,6 +121,16 @@ func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, 
 	if meta.Format != CheckpointFormat || meta.Version < 1 || meta.Version > CheckpointVersion {
 		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: format %q version %d, want %q version 1 to %d",
 			path, meta.Format, meta.Version, CheckpointFormat, CheckpointVersion)
+	}
+	if err := meta.Features.Validate(); err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: metadata: %w", path, err)
+	}
+	if err := meta.Normalisation.Validate(); err != nil {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: metadata: %w", path, err)
+	}
+	if got := meta.Features.ModelConfig(meta.Architecture); got != meta.Architecture {
+		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: metadata: features give input widths %d/%d/%d, the architecture has %d/%d/%d",
+			path, got.NodeIn, got.EdgeIn, got.WallIn, meta.Architecture.NodeIn, meta.Architecture.EdgeIn, meta.Architecture.WallIn)
 	}
 	m, err := NewModel(b, meta.Architecture, 0)
 	if err != nil {

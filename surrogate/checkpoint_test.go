@@ -141,7 +141,7 @@ func TestCheckpointRejectsWrongShape(t *testing.T) {
 	m, feat := testModel(t, b)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.safetensors")
-	if err := SaveCheckpoint(good, b, m, Metadata{Features: feat}); err != nil {
+	if err := SaveCheckpoint(good, b, m, Metadata{Features: feat, Normalisation: unitNormalisation()}); err != nil {
 		t.Fatal(err)
 	}
 	f, _ := os.Open(good)
@@ -162,6 +162,10 @@ func TestCheckpointRejectsWrongShape(t *testing.T) {
 	bad[0] = NamedTensor{Name: bad[0].Name, Shape: []int{1, len(bad[0].Data)}, Data: bad[0].Data}
 	missing := tensors[1:]
 	extra := append(append([]NamedTensor(nil), tensors...), NamedTensor{Name: "stray", Shape: []int{1}, Data: []float32{1}})
+	if err := SaveCheckpoint(filepath.Join(dir, "nostats.safetensors"), b, m, Metadata{Features: feat}); err == nil ||
+		!strings.Contains(err.Error(), "normalisation velocity") {
+		t.Errorf("saving without normalisation statistics: error %v", err)
+	}
 	for _, c := range []struct {
 		path, want string
 	}{

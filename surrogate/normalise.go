@@ -97,3 +97,26 @@ func ComputeNormalisation(seqs []*Sequence) (Normalisation, error) {
 	return Normalisation{Vel: vel.stats(), Acc: acc.stats(), DGrad: dgrad.stats(),
 		Grad: grad.stats(), Shape: shape.stats(), Radius: radius.stats()}, nil
 }
+
+// Validate reports an error when a group has the wrong number of
+// components or a standard deviation that is not positive and finite.
+func (n *Normalisation) Validate() error {
+	for _, g := range []struct {
+		name  string
+		s     *Stats
+		width int
+	}{{"velocity", &n.Vel, 3}, {"acceleration", &n.Acc, 3}, {"grad_change", &n.DGrad, 9},
+		{"grad", &n.Grad, 9}, {"shape", &n.Shape, 6}, {"radius", &n.Radius, 1}} {
+		if len(g.s.Mean) != g.width || len(g.s.Std) != g.width {
+			return fmt.Errorf("surrogate: normalisation %s: %d means and %d standard deviations, want %d each",
+				g.name, len(g.s.Mean), len(g.s.Std), g.width)
+		}
+		for j := range g.s.Std {
+			if !(g.s.Std[j] > 0) || math.IsInf(g.s.Std[j], 0) || math.IsNaN(g.s.Mean[j]) || math.IsInf(g.s.Mean[j], 0) {
+				return fmt.Errorf("surrogate: normalisation %s[%d]: mean %g, std %g; want finite values and std > 0",
+					g.name, j, g.s.Mean[j], g.s.Std[j])
+			}
+		}
+	}
+	return nil
+}

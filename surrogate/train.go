@@ -155,14 +155,8 @@ func NewTrainer(b kernels.Backend, m *Model[float32], feat Features, norm Normal
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	k := cfg.Window
-	t := &Trainer{B: b, Model: m, Feat: feat, Norm: norm, Cfg: cfg, Log: log, seqs: seqs,
-		rng:    rand.New(rand.NewPCG(cfg.Seed, 0x747261696e)),
-		caches: make([]StepCache[float32], k), graphs: make([]DeviceGraph[float32], k),
-		douts: make([]*kernels.Tensor[float32], k)}
-	t.host.graphs = make([]Graph, k)
-	t.host.targets = make([][]float64, k)
-	return t, nil
+	return &Trainer{B: b, Model: m, Feat: feat, Norm: norm, Cfg: cfg, Log: log, seqs: seqs,
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x747261696e))}, nil
 }
 
 // Iteration returns the number of optimiser steps taken.
@@ -172,6 +166,11 @@ func (t *Trainer) Iteration() int { return t.iteration }
 // loss before the step and the gradient norm before clipping.
 func (t *Trainer) Step() (loss, gradNorm float64, err error) {
 	b, m, k := t.B, t.Model, t.Cfg.Window
+	if len(t.caches) != k {
+		t.caches, t.graphs = make([]StepCache[float32], k), make([]DeviceGraph[float32], k)
+		t.douts, t.states = make([]*kernels.Tensor[float32], k), nil
+		t.host.graphs, t.host.targets = make([]Graph, k), make([][]float64, k)
+	}
 	t.sampleWindows()
 	n := 0
 	for _, w := range t.windows {

@@ -193,6 +193,7 @@ func TestPushforwardExactPredictionsFollowRecord(t *testing.T) {
 	tr := smallSetup(t, b, seqs, MemoryNone, 1)
 	tr.Cfg.Pushforward, tr.Cfg.Noise, tr.Cfg.Window = true, 0, 3
 	tr.host.graphs, tr.host.targets = make([]Graph, 3), make([][]float64, 3)
+	tr.caches = nil // Step sizes its buffers again for the new window
 	tr.sampleWindows()
 	for s := 0; s < 3; s++ {
 		tr.buildStep(s)
@@ -212,5 +213,9 @@ func TestPushforwardExactPredictionsFollowRecord(t *testing.T) {
 			}
 		}
 		tr.advanceWindows(tr.host.targets[s])
+	}
+	// A full step without memory runs too.
+	if _, _, err := tr.Step(); err != nil {
+		t.Fatal(err)
 	}
 }
