@@ -1,0 +1,56 @@
+package main
+
+import (
+	"runtime"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/neusim/neusim/cases"
+)
+
+// caseFlags are the flags that select a case variant, shared by run,
+// compare, train and sweep.
+func caseFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{
+			Name:  "set",
+			Usage: "set a design parameter for this run, as NAME=VALUE in the parameter's unit (repeatable); \"neusim cases\" lists the parameters, units and ranges",
+		},
+		&cli.BoolFlag{
+			Name:  "allow-extrapolation",
+			Usage: "accept --set values outside a parameter's [min, max] range, with a warning, instead of rejecting them",
+		},
+	}
+}
+
+func workersFlag() cli.Flag {
+	return &cli.IntFlag{
+		Name:  "workers",
+		Value: 0,
+		Usage: "number of worker threads for the solver; 0 uses every core (" + strconv.Itoa(runtime.NumCPU()) + " here). Results are identical for any value",
+	}
+}
+
+// loadCase resolves the case named by the first argument (default: the
+// embedded default case) with the --set overrides of c.
+func loadCase(c *cli.Context, env *environment) (*cases.Case, error) {
+	name := cases.DefaultCase
+	if c.NArg() > 0 {
+		name = c.Args().First()
+	}
+	if c.NArg() > 1 {
+		return nil, usagef("%s: want one case, got %d arguments: %q", c.Command.Name, c.NArg(), c.Args().Slice())
+	}
+	cs, err := cases.Load(name, cases.Options{
+		Set:                c.StringSlice("set"),
+		AllowExtrapolation: c.Bool("allow-extrapolation"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range cs.Extrapolated {
+		env.log.Warn("parameter outside its range; results are an extrapolation", "case", cs.Name, "parameter", p, "value", cs.Values[p])
+	}
+	return cs, nil
+}

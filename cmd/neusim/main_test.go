@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neusim/neusim/cases"
+)
+
+// runCLI runs the neusim command line in process and returns its exit
+// status, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"neusim"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "--help")
+	if code != exitOK {
+		t.Fatalf("neusim --help exited %d", code)
+	}
+	for _, name := range []string{"run", "compare", "train", "sweep", "export", "cases", "validate", "version", "group", "--log-level", "--log-format"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("neusim --help does not mention %q", name)
+		}
+	}
+}
+
+func TestSubcommandHelpExplainsFlags(t *testing.T) {
+	// Every flag of every command appears in its help with a usage text.
+	app := newApp(&environment{})
+	for _, cmd := range app.Commands {
+		code, out, _ := runCLI(t, "help", cmd.Name)
+		if code != exitOK {
+			t.Errorf("neusim help %s exited %d", cmd.Name, code)
+			continue
+		}
+		if cmd.Description == "" {
+			t.Errorf("command %s has no long description", cmd.Name)
+		}
+		for _, f := range cmd.Flags {
+			name := f.Names()[0]
+			if !strings.Contains(out, "--"+name) {
+				t.Errorf("neusim help %s does not show --%s", cmd.Name, name)
+			}
+		}
+	}
+}
+
+func TestCasesListsStandardCases(t *testing.T) {
+	code, out, errs := runCLI(t, "cases")
+	if code != exitOK {
+		t.Fatalf("neusim cases exited %d: %s", code, errs)
+	}
+	for _, name := range []string{"hopper", "hopper_slot", "drum", "column", "box"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("neusim cases does not list %s", name)
+		}
+	}
+	if !strings.Contains(out, "outlet_diameter") {
+		t.Errorf("neusim cases does not show the hopper's outlet_diameter parameter:\n%s", out)
+	}
+}
+
+func TestCasesShowRoundTrips(t *testing.T) {
+	code, out, errs := runCLI(t, "cases", "show", "hopper")
+	if code != exitOK {
+		t.Fatalf("neusim cases show hopper exited %d: %s", code, errs)
+	}
+	path := filepath.Join(t.TempDir(), "hopper.yaml")
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := cases.Load(path, cases.Options{})
+	if err != nil {
+		t.Fatalf("printed hopper YAML does not load back: %v", err)
+	}
+	if c.Name != "hopper" {
+		t.Errorf("loaded case name = %q, want hopper", c.Name)
+	}
+}
+
+func TestCasesShowUnknownName(t *testing.T) {
+	code, _, errs := runCLI(t, "cases", "show", "hoper")
+	if code != exitFailure {
+		t.Errorf("exit status = %d, want %d", code, exitFailure)
+	}
+	if !strings.Contains(errs, "hoper") {
+		t.Errorf("error does not name the unknown case: %s", errs)
+	}
+}
+
+func TestNotLandedCommandsFail(t *testing.T) {
+	for _, args := range [][]string{
+		{"compare", "hopper"},
+		{"train", "hopper"},
+		{"sweep", "hopper", "--solver", "surrogate", "--param", "friction=0.2,0.3"},
+		{"group", "x.arrow"},
+		{"validate"},
+		{"run", "hopper", "--solver", "surrogate"},
+	} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitNotLanded {
+			t.Errorf("neusim %s exited %d, want %d", strings.Join(args, " "), code, exitNotLanded)
+		}
+		if !strings.Contains(errs, "not available") {
+			t.Errorf("neusim %s does not say the capability is not available: %s", strings.Join(args, " "), errs)
+		}
+	}
+}
+
+func TestBadFlagsAreUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--log-level", "loud", "version"},
+		{"--log-format", "xml", "version"},
+		{"run", "--no-such-flag"},
+		{"run", "hopper", "--solver", "fem"},
+	} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("neusim %s exited %d, want %d (stderr: %s)", strings.Join(args, " "), code, exitUsage, errs)
+		}
+	}
+}
+
+func TestRunRejectsOutOfRangeSet(t *testing.T) {
+	code, _, errs := runCLI(t, "run", "hopper", "--set", "outlet_diameter=5", "--out", t.TempDir())
+	if code != exitFailure {
+		t.Fatalf("exit status = %d, want %d", code, exitFailure)
+	}
+	if !strings.Contains(errs, "outlet_diameter") || !strings.Contains(errs, "allow-extrapolation") {
+		t.Errorf("error should name the parameter and the way out: %s", errs)
+	}
+}
+
+func TestVersionPrintsToolchain(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != exitOK || !strings.HasPrefix(out, "neusim ") || !strings.Contains(out, "go1.") {
+		t.Errorf("neusim version = %d %q", code, out)
+	}
+}

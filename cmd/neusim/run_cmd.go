@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/solvers"
+	"github.com/neusim/neusim/solvers/dem"
+	"github.com/neusim/neusim/trajectory"
+	"github.com/neusim/neusim/validate"
+	"github.com/neusim/neusim/vtk"
+)
+
+func runCommand(env *environment) *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "simulate one design variant of a case and write its trajectory, observables and VTK",
+		ArgsUsage: "[CASE]",
+		Description: `Simulates CASE, an embedded case name ("neusim cases" lists them) or a
+path to a case YAML file, with the design parameters changed by --set. Without
+CASE it runs the default case, hopper.
+
+The run writes into --out:
+  summary.json       case, parameter values, each observable as a time series
+                     with its unit, summary values (mean mass flow rate over
+                     the steady part and discharge time for a hopper), wall
+                     time and particle-steps per second
+  trajectory.arrow   every output frame (Arrow IPC; "neusim export vtk" reads it)
+  vtk/               with --vtk: particles.pvd (open it in ParaView) and one
+                     .vtp file per frame, plus the walls
+
+Ctrl-C stops the run cleanly: the frames written so far and a summary of
+them are kept.
+
+The numerical solver is the discrete element method (--solver dem). The
+neural surrogate is not shipped in this version, so dem is also the default.`,
+		Flags: append(caseFlags(),
+			&cli.StringFlag{
+				Name:  "solver",
+				Value: "dem",
+				Usage: "solver to run: dem (discrete element method); surrogate is not available in this version",
+			},
+			&cli.StringFlag{
+				Name:  "out",
+				Usage: "output directory, created if missing (default: out/CASE)",
+			},
+			&cli.BoolFlag{
+				Name:  "vtk",
+				Usage: "also write VTK files for ParaView into OUT/vtk",
+			},
+			&cli.BoolFlag{
+				Name:  "no-trajectory",
+				Usage: "do not write OUT/trajectory.arrow (saves disk space on large runs)",
+			},
+			workersFlag(),
+			&cli.BoolFlag{
+				Name:  "quiet",
+				Usage: "draw no progress bar and log no progress lines",
+			},
+		),
+		Action: func(c *cli.Context) error {
+			return runCase(c, env)
+		},
+	}
+}
+
+func runCase(c *cli.Context, env *environment) error {
+	cs, err := loadCase(c, env)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	solver, err := pickSolver(c, env)
+	if err != nil {
+		return err
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("out", cs.Name)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("run --out: %w", err)
+	}
+
+	rec := validate.NewRecorder(cs)
+	sinks := multiSink{rec}
+	var closers []func() error
+	if !c.Bool("no-trajectory") {
+		tw, err := trajectory.Create(filepath.Join(out, "trajectory.arrow"), trajectory.MetaFromCase(cs, solver.Name(), versionString()))
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		sinks = append(sinks, tw)
+		closers = append(closers, tw.Close)
+	}
+	if c.Bool("vtk") {
+		series, err := vtk.NewSeries(filepath.Join(out, "vtk"), vtk.SeriesOptions{Case: cs})
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		sinks = append(sinks, series)
+		closers = append(closers, series.Close)
+	}
+
+	env.log.Info("run started", "case", cs.Name, "source", cs.Source, "solver", solver.Name(), "out", out)
+	prog := newProgress(env.stderr, env.log, cs.Name, c.Bool("quiet"))
+	var last solvers.Progress
+	start := time.Now()
+	runErr := solver.Run(c.Context, cs, sinks, func(p solvers.Progress) {
+		last = p
+		prog.update(p)
+	})
+	wall := time.Since(start)
+	prog.finish()
+
+	// Outputs are closed and the summary written even after a failure or
+	// an interrupt, so that the frames computed so far are kept.
+	var closeErr error
+	for _, close := range closers {
+		closeErr = errors.Join(closeErr, close())
+	}
+	sum := newSummary(cs, solver.Name(), rec, last, wall, runErr)
+	if err := writeJSON(filepath.Join(out, "summary.json"), sum); err != nil {
+		closeErr = errors.Join(closeErr, err)
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return runErr
+		}
+		return errors.Join(fmt.Errorf("run: %s solver: %w", solver.Name(), runErr), closeErr)
+	}
+	if closeErr != nil {
+		return fmt.Errorf("run: %w", closeErr)
+	}
+	printSummary(env, sum, out)
+	return nil
+}
+
+// pickSolver returns the solver named by --solver.
+func pickSolver(c *cli.Context, env *environment) (solvers.Solver, error) {
+	switch name := c.String("solver"); name {
+	case "dem":
+		return newDEM(c.Int("workers"), env), nil
+	case "surrogate":
+		return nil, fmt.Errorf("run --solver surrogate: no trained surrogate ships with this version (%w); use --solver dem", errNotLanded)
+	default:
+		return nil, usagef("run --solver: unknown solver %q: use dem", name)
+	}
+}
+
+// multiSink sends every frame to each of its sinks in order.
+type multiSink []solvers.Sink
+
+func (m multiSink) WriteFrame(f *particles.Frame) error {
+	for _, s := range m {
+		if err := s.WriteFrame(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newDEM returns the DEM solver with the given worker count (0: every
+// core) logging to env's logger.
+func newDEM(workers int, env *environment) solvers.Solver {
+	return dem.New(dem.Options{Workers: workers, Logger: env.log})
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/internal/atomicfile"
+	"github.com/neusim/neusim/solvers"
+	"github.com/neusim/neusim/validate"
+)
+
+// runSummary is the content of summary.json.
+type runSummary struct {
+	Case        string                    `json:"case"`
+	Source      string                    `json:"source"`
+	Solver      string                    `json:"solver"`
+	Version     string                    `json:"neusim_version"`
+	Units       string                    `json:"units"`
+	Parameters  map[string]paramValue     `json:"parameters"`
+	Completed   bool                      `json:"completed"`
+	Error       string                    `json:"error,omitempty"`
+	WallTime    float64                   `json:"wall_time_s"`
+	Steps       int64                     `json:"steps"`
+	SimTime     float64                   `json:"simulated_time_s"`
+	Particles   int                       `json:"particles_final"`
+	Throughput  float64                   `json:"particle_steps_per_second"`
+	Summary     map[string]validate.Value `json:"summary"`
+	Observables []validate.Series         `json:"observables"`
+}
+
+type paramValue struct {
+	Value        float64 `json:"value"`
+	Unit         string  `json:"unit"`
+	Extrapolated bool    `json:"extrapolated,omitempty"`
+}
+
+func newSummary(cs *cases.Case, solver string, rec *validate.Recorder, last solvers.Progress, wall time.Duration, runErr error) *runSummary {
+	s := &runSummary{
+		Case:        cs.Name,
+		Source:      cs.Source,
+		Solver:      solver,
+		Version:     versionString(),
+		Units:       "SI (m, s, kg, J, Pa, rad)",
+		Parameters:  map[string]paramValue{},
+		Completed:   runErr == nil,
+		WallTime:    wall.Seconds(),
+		Steps:       last.Step,
+		SimTime:     last.Time,
+		Particles:   last.Particles,
+		Summary:     rec.Summarize(),
+		Observables: rec.Series(),
+	}
+	if runErr != nil {
+		s.Error = runErr.Error()
+	}
+	for _, p := range cs.Parameters {
+		pv := paramValue{Value: cs.Values[p.Name], Unit: p.Unit}
+		for _, e := range cs.Extrapolated {
+			if e == p.Name {
+				pv.Extrapolated = true
+			}
+		}
+		s.Parameters[p.Name] = pv
+	}
+	// Mean particle count times steps over wall time; the recorder's
+	// series give the count at every frame.
+	if wall > 0 && last.Step > 0 {
+		s.Throughput = meanParticles(rec, last.Particles) * float64(last.Step) / wall.Seconds()
+	}
+	return s
+}
+
+// meanParticles returns the mean particle count over the recorded frames,
+// or fallback when the recorder saw no frame.
+func meanParticles(rec *validate.Recorder, fallback int) float64 {
+	counts := rec.ParticleCounts()
+	if len(counts) == 0 {
+		return float64(fallback)
+	}
+	var sum float64
+	for _, n := range counts {
+		sum += float64(n)
+	}
+	return sum / float64(len(counts))
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// printSummary writes the summary values of a finished run to stdout.
+func printSummary(env *environment, s *runSummary, out string) {
+	fmt.Fprintf(env.stdout, "%s: %s solver, %d steps, %.4g s simulated in %.1f s wall time (%.3g particle-steps/s)\n",
+		s.Case, s.Solver, s.Steps, s.SimTime, s.WallTime, s.Throughput)
+	keys := make([]string, 0, len(s.Summary))
+	for k := range s.Summary {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	for _, k := range keys {
+		v := s.Summary[k]
+		fmt.Fprintf(tw, "  %s\t%.6g %s\n", k, v.Value, v.Unit)
+	}
+	tw.Flush()
+	fmt.Fprintf(env.stdout, "results in %s\n", out)
+}
