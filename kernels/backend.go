@@ -100,7 +100,7 @@ type BackendOf[T Float] interface {
 }
 
 // AdamWStep holds the settings of one AdamW update (Loshchilov and
-// Hutter 2019, "Decoupled weight decay regularization", Algorithm 2):
+// Hutter 2019, "Decoupled weight decay regularization"):
 //
 //	m = β1·m + (1-β1)·g,  v = β2·v + (1-β2)·g²
 //	p = p - LR·(m/(1-β1^t) / (sqrt(v/(1-β2^t)) + Eps) + WeightDecay·p)

@@ -2,8 +2,8 @@ package kernels
 
 // MLSTMArgs are the operands of one step of a batch of N mLSTM cells with
 // Heads heads of key size DK and value size DV (Beck et al. 2024, "xLSTM:
-// Extended Long Short-Term Memory", section 2.3, with the stabiliser of
-// its appendix). Per entity and head, with k scaled by 1/sqrt(DK):
+// Extended Long Short-Term Memory", stabilised form). Per entity and
+// head, with k scaled by 1/sqrt(DK):
 //
 //	m1 = max(logσ(f) + m0, i)
 //	i' = exp(i - m1),  f' = exp(logσ(f) + m0 - m1)
@@ -36,7 +36,7 @@ type MLSTMGrads[T Float] struct {
 }
 
 // SLSTMArgs are the operands of one step of a batch of N sLSTM cells with
-// Heads heads of Size units each (Beck et al. 2024, section 2.2). Pre holds
+// Heads heads of Size units each (Beck et al. 2024). Pre holds
 // the gate pre-activations, already including the recurrent term R·h0, laid
 // out per head as [z i f o], each Size wide. Per unit:
 //

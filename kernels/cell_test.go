@@ -83,7 +83,7 @@ func (c *mlstmCase) plain() [][]float64 {
 }
 
 // parallel returns h per step from the parallel (quadratic, causal) form of
-// Beck et al. 2024, appendix: D̃[t,s] = Σ_{s<j≤t} logσ(f_j) + i_s for s ≤ t,
+// Beck et al. 2024: D̃[t,s] = Σ_{s<j≤t} logσ(f_j) + i_s for s ≤ t,
 // m_t = max_s D̃[t,s], C̃ = (q_t·k_s/√d)·exp(D̃ - m_t),
 // h_t = σ(o_t) ⊙ Σ_s C̃[t,s] v_s / max(|Σ_s C̃[t,s]|, exp(-m_t)).
 func (c *mlstmCase) parallel() [][]float64 {

@@ -38,7 +38,7 @@ func (f *EntityFrame) N() int { return len(f.Radius) }
 //
 // Velocities and targets follow from positions by finite differences, so
 // that semi-implicit Euler with the target accelerations reproduces the
-// positions exactly (Sanchez-Gonzalez et al. 2020, section 2):
+// positions exactly (Sanchez-Gonzalez et al. 2020):
 //
 //	v_t = (x_t - x_{t-1}) / Dt
 //	a_t = (x_{t+1} - 2·x_t + x_{t-1}) / Dt²

@@ -51,7 +51,7 @@ type memoryCache[T Float] struct {
 
 // MLSTMBlock is LayerNorm followed by linear projections of the node latent
 // to the queries, keys, values and gates of an mLSTM cell with Heads heads
-// of size DK = Latent/Heads (Beck et al. 2024, section 2.3).
+// of size DK = Latent/Heads (Beck et al. 2024).
 type MLSTMBlock[T Float] struct {
 	Heads, DK int
 	Norm      *LayerNorm[T]
@@ -133,7 +133,7 @@ func (m *MLSTMBlock[T]) backward(b kernels.BackendOf[T], c *memoryCache[T], dh *
 // SLSTMBlock is LayerNorm, an input projection W to the four gates and a
 // block-diagonal recurrent matrix R (one Size×4·Size block per head) that
 // mixes the previous hidden state within each head, feeding an sLSTM cell
-// (Beck et al. 2024, section 2.2).
+// (Beck et al. 2024).
 type SLSTMBlock[T Float] struct {
 	Heads, Size int
 	Norm        *LayerNorm[T]

@@ -35,7 +35,7 @@ type Normalisation struct {
 const minStd = 1e-8
 
 // accumulator gathers per-component sums for mean and variance. It uses
-// Welford's update for stability (Knuth, TAOCP vol. 2, 4.2.2).
+// Welford's update (Welford 1962) for numerical stability.
 type accumulator struct {
 	n    float64
 	mean []float64
