@@ -136,9 +136,10 @@ func (k *kernel) relaxPair(fc, fo, w, rho, base, cu, cF, uF float64) (float64, f
 }
 
 // relax returns the post-collision populations of a pair of opposite
-// velocities from their pre-collision values fc and fo, the even and odd
-// parts of their equilibrium, the even and odd forcing terms (already
-// scaled by 1 - omega/2) and the even and odd relaxation rates.
+// velocities from their pre-collision values fc and fo. The other
+// arguments are the even and odd parts of their equilibrium, the even and
+// odd forcing terms (already scaled by 1 - omega/2) and the even and odd
+// relaxation rates.
 func relax(fc, fo, eqEven, eqOdd, srcEven, srcOdd, wp, wm float64) (float64, float64) {
 	dEven := srcEven - wp*(0.5*(fc+fo)-eqEven)
 	dOdd := srcOdd - wm*(0.5*(fc-fo)-eqOdd)

@@ -26,6 +26,6 @@
 // same bit for bit for any number of workers.
 //
 // Errors and panics: invalid configurations and diverged solutions are
-// returned as errors that name the value and the fix; panics are reserved
+// returned as errors that name the value and the fix. Panics are reserved
 // for programming errors such as a node index outside the grid.
 package lbm

@@ -22,9 +22,10 @@ var d3q19 = func() (t struct {
 // streamCollideD3Q19 is streamCollide for the D3Q19 lattice, one row of
 // nodes along x at a time. Each row's incoming populations are copied
 // velocity by velocity into a row buffer, collided there and copied out
-// velocity by velocity. Working on one contiguous stream at a time keeps
-// the hardware prefetchers effective, where the node-by-node order reads
-// and writes 38 streams at once.
+// velocity by velocity, so memory is accessed one contiguous stream at a
+// time instead of 38 streams at once. On 64^3 to 128^3 periodic boxes this
+// measured 5 to 15 percent faster than the node-by-node order (one core
+// of a heavily shared 2-core machine, so the gain is uncertain).
 func (s *Solver) streamCollideD3Q19(lo, hi int, sc *scratch) {
 	nodes, stride, nx := s.nodes, s.stride, s.grid.Dims[0]
 	old, next := s.f, s.next

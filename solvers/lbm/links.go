@@ -139,7 +139,7 @@ func (b *linkBuilder) profileBC(face int, at, c [3]int) int32 {
 // outletBC adds the boundary condition of a link from the ghost node with
 // grid coordinates ghost, beyond Pressure face f, to node, and returns its
 // code. The ghost's anchor is the outer-layer node next to it along the
-// face normal; where that node is not fluid (at an edge of the face) the
+// face normal. Where that node is not fluid, at an edge of the face, the
 // receiving node is used instead.
 func (b *linkBuilder) outletBC(node, f int, ghost [3]int) int32 {
 	axis, step := f/2, 1

@@ -17,8 +17,8 @@ import (
 // The populations are stored post-collision, one array per lattice
 // velocity (structure of arrays). Each step pulls the populations each
 // node receives from the previous array, collides them and writes the
-// result to a second array, so nodes are independent within a step and
-// any partition of the nodes among workers gives the same bits.
+// result to a second array. Nodes are therefore independent within a
+// step, and any partition of the nodes among workers gives the same bits.
 type Solver struct {
 	cfg   Config
 	grid  *mesh.Grid
@@ -48,11 +48,13 @@ func New(cfg Config) (*Solver, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+
 	g := cfg.Grid
 	lat := D3Q19()
 	if g.Is2D() {
 		lat = D2Q9()
 	}
+
 	units := cfg.units()
 	tau := units.Tau(cfg.Viscosity)
 	a := cfg.BodyAcceleration
@@ -60,6 +62,7 @@ func New(cfg Config) (*Solver, error) {
 	if lat.D == 2 {
 		accel[2] = 0
 	}
+
 	s := &Solver{
 		cfg:   cfg,
 		grid:  g,
@@ -70,6 +73,7 @@ func New(cfg Config) (*Solver, error) {
 		kern:  newKernel(lat, newRelaxation(cfg.Collision, tau), accel),
 		nodes: g.Len(),
 	}
+
 	s.stride = arrayStride(s.nodes)
 	s.f = make([]float64, lat.Q*s.stride)
 	s.next = make([]float64, lat.Q*s.stride)
