@@ -41,4 +41,10 @@
 //     flat sides lie up to R (1 - cos(pi/n)) inside it, n = Segments.
 //   - LIGGGHTS cylinder regions are axis-aligned, so insertion and outlet
 //     regions must be boxes or cylinders along x, y or z.
+//   - LIGGGHTS bins the whole domain by the neighbour cutoff. A domain
+//     thousands of cutoffs wide exhausts memory; LIGGGHTS 3.8 crashed
+//     with a segmentation fault on a 2 m cube with 1 mm particles.
+//   - Removing a mesh wall rebuilds the one fix wall/gran shared by all
+//     mesh walls, which drops the tangential history of contacts with the
+//     other meshes at that step.
 package liggghts

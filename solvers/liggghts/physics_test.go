@@ -2,6 +2,7 @@ package liggghts
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -236,26 +237,49 @@ func TestMovingWall(t *testing.T) {
 }
 
 // A gate holds a sphere until it is removed at 0.02 s; the sphere then
-// falls freely.
+// falls freely. The gate is a primitive plane, or a slightly tilted plane
+// that becomes a mesh; then a second mesh wall, a cone out of reach,
+// stays and must be kept when the shared mesh contact fix is rebuilt.
 func TestWallRemoval(t *testing.T) {
 	requireLIGGGHTS(t)
 	const radius, g = 0.0025, 9.81
 	m := cases.Material{Name: "soft", Density: 2500, YoungsModulus: 5e7, Poisson: 0.25, Restitution: 0.5, Friction: 0.3}
-	c := testCase(m)
-	c.Gravity = r3.Vec{Z: -g}
-	c.Walls = []cases.Wall{{Name: "gate", Type: cases.WallPlane, Normal: r3.Vec{Z: 1}, RemovedAt: 0.02}}
-	c.Solver = cases.SolverSettings{TimeStep: 2e-6, Duration: 0.05, OutputInterval: 0.01}
-	f := frameOf(m, radius, []r3.Vec{{Z: radius}}, []r3.Vec{{}})
-	frames := runFrames(t, c, Options{Script: ScriptOptions{Initial: f}})
-	if len(frames) != 6 {
-		t.Fatalf("got %d frames, want 6", len(frames))
-	}
-	held := frames[2].Pos[0].Z
-	if math.Abs(held-radius) > 1e-4 {
-		t.Errorf("sphere at %g m while the gate holds it, want about %g m", held, radius)
-	}
-	want := held - 0.5*g*0.03*0.03
-	if z := frames[5].Pos[0].Z; math.Abs(z-want) > 1e-4 {
-		t.Errorf("sphere at %g m 0.03 s after the gate opened, want %g m (free fall)", z, want)
+	cone := cases.Wall{Name: "cone", Type: cases.WallCone, Base: r3.Vec{X: 0.03, Y: 0.03, Z: -0.04}, Axis: r3.Vec{Z: 1}, Radius: 0.005, RadiusTop: 0.01, Length: 0.01}
+	for _, tc := range []struct {
+		name  string
+		walls []cases.Wall
+	}{
+		{"primitive", []cases.Wall{{Name: "gate", Type: cases.WallPlane, Normal: r3.Vec{Z: 1}, RemovedAt: 0.02}}},
+		{"mesh", []cases.Wall{cone, {Name: "gate", Type: cases.WallPlane, Normal: r3.Unit(r3.Vec{Y: 1e-3, Z: 1}), RemovedAt: 0.02}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := testCase(m)
+			c.Gravity = r3.Vec{Z: -g}
+			c.Walls = tc.walls
+			c.Solver = cases.SolverSettings{TimeStep: 2e-6, Duration: 0.05, OutputInterval: 0.01}
+			f := frameOf(m, radius, []r3.Vec{{Z: radius}}, []r3.Vec{{}})
+			if tc.name == "mesh" {
+				script, err := Script(c, ScriptOptions{Initial: f})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rebuilt := "unfix wall_meshes\nunfix wall_1_mesh\nfix wall_meshes all wall/gran model hertz tangential history mesh n_meshes 1 meshes wall_0_mesh"
+				if !strings.Contains(script, rebuilt) {
+					t.Errorf("script does not rebuild the mesh contacts without the gate:\n%s", script)
+				}
+			}
+			frames := runFrames(t, c, Options{Script: ScriptOptions{Initial: f}})
+			if len(frames) != 6 {
+				t.Fatalf("got %d frames, want 6", len(frames))
+			}
+			held := frames[2].Pos[0].Z
+			if math.Abs(held-radius) > 1e-4 {
+				t.Errorf("sphere at %g m while the gate holds it, want about %g m", held, radius)
+			}
+			want := held - 0.5*g*0.03*0.03
+			if z := frames[5].Pos[0].Z; math.Abs(z-want) > 1e-4 {
+				t.Errorf("sphere at %g m 0.03 s after the gate opened, want %g m (free fall)", z, want)
+			}
+		})
 	}
 }
