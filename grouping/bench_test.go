@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/spatial/r3"
 
@@ -38,6 +40,24 @@ func shearFrames(n int, dt float64) []*particles.Frame {
 	return []*particles.Frame{f, g}
 }
 
+// processCPU returns the user plus system CPU time of the process, all
+// threads together. Benchmarks report it per particle beside the wall
+// time because the wall time on a shared machine depends on other load.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportPerParticle adds wall and CPU nanoseconds per particle.
+func reportPerParticle(b *testing.B, n int, cpu0 time.Duration) {
+	per := float64(b.N) * float64(n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/particle")
+	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/per, "cpu-ns/particle")
+}
+
 var benchSizes = []int{10_000, 100_000, 1_000_000}
 
 // BenchmarkFit fits one grouping of 32 particles per entity to a window
@@ -47,12 +67,13 @@ func BenchmarkFit(b *testing.B) {
 	for _, n := range benchSizes {
 		frames := shearFrames(n, 1e-3)
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			for b.Loop() {
+			cpu0 := processCPU()
+		for b.Loop() {
 				if _, _, err := FitSettings(frames, Settings{TargetSize: 32}, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/particle")
+			reportPerParticle(b, n, cpu0)
 		})
 	}
 }
@@ -69,12 +90,13 @@ func BenchmarkRestrict(b *testing.B) {
 		bind := g.Bind(frames[0])
 		var e Entities
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
-			for b.Loop() {
+			cpu0 := processCPU()
+		for b.Loop() {
 				if err := bind.Restrict(frames[0], 1, &e); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/particle")
+			reportPerParticle(b, n, cpu0)
 		})
 	}
 }
@@ -98,18 +120,20 @@ func BenchmarkProlong(b *testing.B) {
 	next := e.Advance(1e-5)
 	f := frames[0]
 	b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+		cpu0 := processCPU()
 		for b.Loop() {
 			bind.Prolong(f, &e, next, 1e-5, 0)
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/particle")
+		reportPerParticle(b, n, cpu0)
 	})
 	dst := frames[1]
 	b.Run(fmt.Sprintf("copy/N=%d", n), func(b *testing.B) {
+		cpu0 := processCPU()
 		for b.Loop() {
 			copy(dst.Pos, f.Pos)
 			copy(dst.Vel, f.Vel)
 			copy(dst.Omega, f.Omega)
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/particle")
+		reportPerParticle(b, n, cpu0)
 	})
 }
