@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/neusim/neusim/cases"
@@ -113,6 +114,11 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
+	if s.opt.Processes > 1 {
+		// mpirun forwards SIGTERM to its ranks; SIGKILL would orphan them.
+		// It is killed after WaitDelay if it does not stop.
+		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	}
 	out := newOutputWatcher(c.Outlets)
 	cmd.Stdout = out
 	cmd.Stderr = out
