@@ -12,7 +12,7 @@ import "math"
 // passes the restitution e' whose LIGGGHTS beta equals the calibrated one:
 // ln e' = pi beta / sqrt(1 - beta^2).
 
-// ligggthsRestitution returns the coefficient to give LIGGGHTS so that a
+// liggghtsRestitution returns the coefficient to give LIGGGHTS so that a
 // clipped normal impact under the given normal model ("hertz" or
 // "hooke/stiffness") rebounds with restitution e.
 func liggghtsRestitution(normal string, e float64) float64 {

@@ -44,7 +44,7 @@ type ScriptOptions struct {
 	// LIGGGHTS unchanged, so that LIGGGHTS derives its damping from them
 	// as usual. By default they are replaced by the coefficients for which
 	// LIGGGHTS's clipped contacts rebound with the case's restitution, the
-	// contact law of neusim's DEM solver (see liggghtsRestitution).
+	// contact law of neusim's DEM solver (see the package documentation).
 	RawRestitution bool
 }
 
