@@ -107,3 +107,80 @@ func TestDuctD3Q19Convergence(t *testing.T) {
 		})
 	}
 }
+
+// A square duct with the fully developed profile imposed at a velocity
+// inlet and a pressure outlet downstream keeps that profile along its
+// length, with the pressure gradient of the series solution; this checks
+// the D3Q19 inlet and outlet, including the links at the edges where they
+// meet the walls.
+func TestDuctInletOutletD3Q19(t *testing.T) {
+	const (
+		nx, n = 16, 10
+		side  = 1e-3   // H, m
+		nu    = 1e-6   // m^2/s
+		rho   = 1000.0 // kg/m^3
+		uMax  = 1e-3   // centreline speed, m/s
+		tau   = 0.8
+	)
+	dx := side / n
+	length := nx * dx
+	a := side / 2
+	accel := uMax / ductVelocity(0, 0, a, 1, nu) // G / rho, m/s^2
+	g, err := mesh.NewGrid(nx, n, n, dx, r3.Vec{X: dx / 2, Y: dx / 2, Z: dx / 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := func(p r3.Vec) r3.Vec { return r3.Vec{X: ductVelocity(p.Y-a, p.Z-a, a, accel, nu)} }
+	cfg := Config{
+		Grid:      g,
+		Collision: TRT,
+		TimeStep:  (tau - 0.5) * dx * dx / (3 * nu),
+		Duration:  3 * side * side / nu,
+		Viscosity: nu,
+		Density:   rho,
+		Faces: [6]Face{
+			XMin: {Kind: Velocity, Profile: profile},
+			XMax: {Kind: Pressure},
+		},
+		// Start from the exact solution; a few viscous times let a wrong
+		// boundary condition move the flow away from it.
+		Initial: func(p r3.Vec) (r3.Vec, float64) { return profile(p), rho * accel * (length - p.X) },
+		Workers: 2,
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	var num, den float64
+	for node := 0; node < g.Len(); node++ {
+		want := profile(g.Point(g.Coords(node)))
+		num += r3.Norm2(r3.Sub(s.Velocity(node), want))
+		den += r3.Norm2(want)
+	}
+	velErr := math.Sqrt(num / den)
+
+	// Pressure gradient along the axis, between the centre nodes of two
+	// cross-sections away from the ends.
+	i0, i1 := 3, nx-4
+	p0 := s.Pressure(g.Index(i0, n/2, n/2))
+	p1 := s.Pressure(g.Index(i1, n/2, n/2))
+	grad := (p0 - p1) / (float64(i1-i0) * dx)
+	want := rho * accel
+	t.Logf("velocity error %.3e, pressure gradient %.5g Pa/m (series %.5g)", velErr, grad, want)
+
+	// NOTE: the error, 1.1e-2 when measured, is spread evenly along the
+	// duct and is about 3 times that of the periodic body-force duct on
+	// the same 10 x 10 section (4.0e-3); the cause of the difference has
+	// not been identified. Inlet or outlet faults would concentrate near
+	// the ends, as the anti-bounce-back outlet did before it was replaced.
+	if velErr > 0.02 {
+		t.Errorf("relative L2 velocity error %.3e, want below 2e-2", velErr)
+	}
+	if math.Abs(grad-want) > 0.03*want {
+		t.Errorf("pressure gradient %.5g Pa/m, want %.5g within 3%%", grad, want)
+	}
+}
