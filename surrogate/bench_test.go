@@ -34,7 +34,7 @@ func latticeFrame(n int, radius, conn float64) EntityFrame {
 		c := [3]int{i % side, (i / side) % side, i / (side * side)}
 		for d := 0; d < 3; d++ {
 			f.Pos[3*i+d] = 1.5*radius*float64(c[d]) + 0.1*radius*rng.NormFloat64()
-			f.Shape[6*i+d] = radius * radius / 5
+			f.Shape[6*i+[3]int{0, 3, 5}[d]] = radius * radius / 5
 		}
 		f.Radius[i], f.Material[i] = radius, 1
 		if c[2] == 0 {

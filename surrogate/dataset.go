@@ -11,7 +11,7 @@ import (
 type EntityFrame struct {
 	Pos      []float64 // N×3 centres of mass, m
 	Grad     []float64 // N×9 affine velocity gradients, row-major, 1/s
-	Shape    []float64 // N×6 shape covariances (xx yy zz xy xz yz), m²
+	Shape    []float64 // N×6 shape covariances, upper triangle xx xy xz yy yz zz (as grouping.Sym3), m²
 	Radius   []float64 // N mean member radii, m
 	Material []float64 // N×Materials mass fractions of each material, summing to 1 per entity
 

@@ -143,10 +143,10 @@ func (Euler) Advance(s *RolloutState, acc, dgrad []float64, dt float64) error {
 	return nil
 }
 
-// affineShape sets the covariance sh (xx yy zz xy xz yz) to F·Σ·Fᵀ with
+// affineShape sets the covariance sh (xx xy xz yy yz zz) to F·Σ·Fᵀ with
 // F = I + B·dt for the row-major velocity gradient B.
 func affineShape(sh, b []float64, dt float64) {
-	sig := [3][3]float64{{sh[0], sh[3], sh[4]}, {sh[3], sh[1], sh[5]}, {sh[4], sh[5], sh[2]}}
+	sig := [3][3]float64{{sh[0], sh[1], sh[2]}, {sh[1], sh[3], sh[4]}, {sh[2], sh[4], sh[5]}}
 	var f, fs [3][3]float64
 	for i := 0; i < 3; i++ {
 		for j := 0; j < 3; j++ {
@@ -168,7 +168,7 @@ func affineShape(sh, b []float64, dt float64) {
 		}
 		return v
 	}
-	sh[0], sh[1], sh[2], sh[3], sh[4], sh[5] = out(0, 0), out(1, 1), out(2, 2), out(0, 1), out(0, 2), out(1, 2)
+	sh[0], sh[1], sh[2], sh[3], sh[4], sh[5] = out(0, 0), out(0, 1), out(0, 2), out(1, 1), out(1, 2), out(2, 2)
 }
 
 // ModelPredictor predicts with a trained float32 model, carrying each

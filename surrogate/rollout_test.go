@@ -73,13 +73,45 @@ func TestRolloutCheatingModelReproduces(t *testing.T) {
 
 func TestAffineShapeUpdate(t *testing.T) {
 	// A uniform stretch B = diag(1, 0, 0) for dt scales Σxx by (1+dt)².
-	sh := []float64{2, 3, 4, 0.5, 0.25, 0.1}
+	// Layout xx xy xz yy yz zz: the xy and xz entries scale by 1+dt.
+	sh := []float64{2, 0.5, 0.25, 3, 0.1, 4}
 	b := []float64{1, 0, 0, 0, 0, 0, 0, 0, 0}
 	affineShape(sh, b, 0.1)
-	want := []float64{2 * 1.21, 3, 4, 0.5 * 1.1, 0.25 * 1.1, 0.1}
+	want := []float64{2 * 1.21, 0.5 * 1.1, 0.25 * 1.1, 3, 0.1, 4}
 	for i := range want {
 		if math.Abs(sh[i]-want[i]) > 1e-14 {
 			t.Errorf("shape[%d] = %g, want %g", i, sh[i], want[i])
+		}
+	}
+}
+
+func TestAffineShapeMatchesMatrixProduct(t *testing.T) {
+	sh := []float64{2, 0.5, 0.25, 3, 0.1, 4}
+	b := []float64{0.3, -1, 0.2, 0.5, 0.1, 0.7, -0.4, 0.9, -0.2}
+	const dt = 0.05
+	full := [3][3]float64{{sh[0], sh[1], sh[2]}, {sh[1], sh[3], sh[4]}, {sh[2], sh[4], sh[5]}}
+	var f [3][3]float64
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			f[i][j] = b[3*i+j] * dt
+		}
+		f[i][i]++
+	}
+	var want [3][3]float64 // F·Σ·Fᵀ by brute force
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			for k := 0; k < 3; k++ {
+				for l := 0; l < 3; l++ {
+					want[i][j] += f[i][k] * full[k][l] * f[j][l]
+				}
+			}
+		}
+	}
+	affineShape(sh, b, dt)
+	got := [6]float64{want[0][0], want[0][1], want[0][2], want[1][1], want[1][2], want[2][2]}
+	for i := range got {
+		if math.Abs(sh[i]-got[i]) > 1e-14 {
+			t.Errorf("shape[%d] = %.17g, brute force %.17g", i, sh[i], got[i])
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (b boxSystem) frame(x []float64) EntityFrame {
 	for i := 0; i < b.n; i++ {
 		f.Radius[i], f.Material[i] = b.radius, 1
 		for d := 0; d < 3; d++ {
-			f.Shape[6*i+d] = b.radius * b.radius / 5 // solid sphere
+			f.Shape[6*i+[3]int{0, 3, 5}[d]] = b.radius * b.radius / 5 // solid sphere, diagonal xx yy zz
 		}
 		for d := 0; d < 3; d++ {
 			for side, wall := range [2]float64{0, 1} {
