@@ -172,11 +172,11 @@ func TestDuctInletOutletD3Q19(t *testing.T) {
 	want := rho * accel
 	t.Logf("velocity error %.3e, pressure gradient %.5g Pa/m (series %.5g)", velErr, grad, want)
 
-	// NOTE: the error, 1.1e-2 when measured, is spread evenly along the
-	// duct and is about 3 times that of the periodic body-force duct on
-	// the same 10 x 10 section (4.0e-3); the cause of the difference has
-	// not been identified. Inlet or outlet faults would concentrate near
-	// the ends, as the anti-bounce-back outlet did before it was replaced.
+	// The error, 1.1e-2 when measured, is spread evenly along the duct,
+	// about 3 times that of the periodic body-force duct on the same
+	// section (4.0e-3). It fell to 6.1e-3 on a 14 x 14 section (close to
+	// second order) and to 7.8e-3 at tau = 1.1, so it is discretisation
+	// error; inlet or outlet faults would concentrate near the ends.
 	if velErr > 0.02 {
 		t.Errorf("relative L2 velocity error %.3e, want below 2e-2", velErr)
 	}
