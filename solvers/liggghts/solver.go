@@ -111,7 +111,10 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 		args = append([]string{"-np", strconv.Itoa(s.opt.Processes), exe}, args...)
 		name = "mpirun"
 	}
-	cmd := exec.CommandContext(ctx, name, args...)
+	// runCtx also stops LIGGGHTS when following its output fails.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	cmd := exec.CommandContext(runCtx, name, args...)
 	cmd.Dir = dir
 	cmd.WaitDelay = 5 * time.Second
 	if s.opt.Processes > 1 {
@@ -128,10 +131,16 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 		return fmt.Errorf("solvers/liggghts: start %s: %w", name, err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	waited := make(chan struct{})
+	go func() {
+		exited <- cmd.Wait()
+		close(waited)
+	}()
 
 	st := &stream{in: in, c: c, dir: dir, out: out, sink: sink, progress: progress, start: start, keep: s.opt.Keep}
 	runErr := st.follow(ctx, exited, s.opt.Poll)
+	stop()
+	<-waited
 	if runErr != nil {
 		if ctx.Err() != nil {
 			log.Info("liggghts: cancelled", "case", c.Name, "dir", dir)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,36 @@ func TestRunReportsLIGGGHTSError(t *testing.T) {
 	err := New(Options{}).Run(context.Background(), c, solvers.SinkFunc(func(*particles.Frame) error { return nil }), nil)
 	if err == nil || !strings.Contains(err.Error(), "ERROR") {
 		t.Errorf("Run returned %v, want LIGGGHTS's ERROR line", err)
+	}
+}
+
+// An error from the sink stops the run, and LIGGGHTS with it.
+func TestRunSinkError(t *testing.T) {
+	requireLIGGGHTS(t)
+	c := testCase(softMaterial)
+	c.Solver = cases.SolverSettings{TimeStep: 1e-9, Duration: 1, OutputInterval: 1e-6}
+	initial := frameOf(softMaterial, 0.002, []r3.Vec{{}}, []r3.Vec{{}})
+	full := errors.New("disk full")
+	work := t.TempDir()
+	start := time.Now()
+	err := New(Options{WorkDir: work, Script: ScriptOptions{Initial: initial}}).Run(context.Background(), c,
+		solvers.SinkFunc(func(*particles.Frame) error { return full }), nil)
+	if !errors.Is(err, full) {
+		t.Fatalf("Run returned %v, want the sink's error", err)
+	}
+	if elapsed := time.Since(start); elapsed > 20*time.Second {
+		t.Errorf("Run took %v to stop after the sink failed", elapsed)
+	}
+
+	// The work directory is kept after a failure; a LIGGGHTS still running
+	// would go on adding dumps to it.
+	dumps := func() int {
+		m, _ := filepath.Glob(filepath.Join(work, "*", "frame.*.dump"))
+		return len(m)
+	}
+	before := dumps()
+	time.Sleep(time.Second)
+	if after := dumps(); after != before {
+		t.Errorf("%d dumps became %d after Run returned: LIGGGHTS is still running", before, after)
 	}
 }
