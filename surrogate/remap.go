@@ -7,7 +7,7 @@ import (
 	"github.com/neusim/neusim/kernels"
 )
 
-// Remap says how the entities after a regrouping inherit the memory of the
+// Remap describes how the entities after a regrouping inherit the memory of the
 // entities before it. New entity j takes the weighted sum of the states of
 // the old entities Sources[Offsets[j]:Offsets[j+1]] with the matching
 // Weights, normally the fractions of its mass that came from each. A new

@@ -59,6 +59,8 @@ type Updater interface {
 
 // Neighbourhood refreshes the entity graph and the wall edges of a state
 // (Frame.Senders, Frame.Receivers and Frame.Walls) before each prediction.
+// One that regroups the entities must also resize the state and call
+// ModelPredictor.Regroup, for example with RemapFromGrouping.
 type Neighbourhood interface {
 	Update(s *RolloutState) error
 }
@@ -189,11 +191,15 @@ type ModelPredictor struct {
 // Predict implements Predictor.
 func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	n := s.Frame.N()
+
+	// Build and upload the graph.
 	p.Feat.Build(&p.host, &s.Frame, s.Vels, &p.Norm)
 	if err := p.host.Validate(p.Model.Cfg); err != nil {
 		return err
 	}
 	p.dev.Upload(p.B, &p.host, p.Model.Cfg)
+
+	// Run the model with the memory of the previous step.
 	if p.s0 == nil && p.Model.Mem != nil {
 		p.s0, p.s1 = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
 	}
@@ -203,6 +209,8 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	}
 	out := p.Model.Forward(p.B, &p.cache, &p.dev, p.s0, p.s1)
 	p.s0, p.s1 = p.s1, p.s0
+
+	// Denormalise and check the outputs.
 	if cap(p.out) < out.Len() {
 		p.out = make([]float32, out.Len())
 	}
