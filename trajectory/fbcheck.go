@@ -12,6 +12,7 @@ import (
 const (
 	slotMessageHeaderType = 6
 	slotMessageHeader     = 8
+	slotMessageBodyLength = 10
 	slotMessageCustomMeta = 12
 
 	slotSchemaFields     = 6
@@ -26,9 +27,11 @@ const (
 
 	slotUnionTypeIDs = 6
 
-	slotBatchNodes    = 6
-	slotBatchBuffers  = 8
-	slotBatchVariadic = 12
+	slotBatchLength      = 4
+	slotBatchNodes       = 6
+	slotBatchBuffers     = 8
+	slotBatchCompression = 10
+	slotBatchVariadic    = 12
 
 	slotKeyValueKey   = 4
 	slotKeyValueValue = 6
@@ -72,6 +75,17 @@ func checkVectors(meta []byte) (err error) {
 		}
 		return c.fields(hdr, slotSchemaFields, 0)
 	case headerRecordBatch:
+		// A compressed buffer starts with its uncompressed length, which
+		// arrow-go allocates before decompressing, so a damaged length
+		// could exhaust memory. neusim writes uncompressed batches.
+		if hdr.Offset(slotBatchCompression) != 0 {
+			return errors.New("compressed record batches are not supported: rewrite the file without compression")
+		}
+		rows := hdr.GetInt64Slot(slotBatchLength, 0)
+		body := msg.GetInt64Slot(slotMessageBodyLength, 0)
+		if rows < 0 || rows > body {
+			return fmt.Errorf("invalid message metadata: %d rows in a body of %d bytes", rows, body)
+		}
 		for _, v := range []struct {
 			slot flatbuffers.VOffsetT
 			size int

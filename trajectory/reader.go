@@ -22,6 +22,7 @@ import (
 type Reader struct {
 	path       string // file actually read, which may be the .tmp name
 	file       *os.File
+	src        io.ReaderAt // file, or a byte slice in tests
 	schemaMsg  []byte
 	schema     *arrow.Schema
 	meta       Meta
@@ -51,20 +52,22 @@ func Open(path string) (*Reader, error) {
 		return nil, fmt.Errorf("trajectory: %w", err)
 	}
 
-	r := &Reader{path: path, file: f, warnings: warnings}
-	if err := r.init(); err != nil {
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("trajectory: %w", err)
+	}
+	r := &Reader{path: path, file: f, src: f, warnings: warnings}
+	if err := r.init(st.Size()); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("trajectory: %s: %w", path, err)
 	}
 	return r, nil
 }
 
-func (r *Reader) init() error {
-	st, err := r.file.Stat()
-	if err != nil {
-		return err
-	}
-	idx, err := scanStream(r.file, st.Size())
+// init indexes the stream of size bytes in r.src and reads its schema.
+func (r *Reader) init(size int64) error {
+	idx, err := scanStream(r.src, size)
 	if err != nil {
 		return err
 	}
@@ -72,7 +75,7 @@ func (r *Reader) init() error {
 	r.warnings = append(r.warnings, idx.warnings...)
 
 	r.schemaMsg = make([]byte, idx.schema.len)
-	if _, err := r.file.ReadAt(r.schemaMsg, idx.schema.off); err != nil {
+	if _, err := r.src.ReadAt(r.schemaMsg, idx.schema.off); err != nil {
 		return err
 	}
 	r.schema, err = readSchema(r.schemaMsg)
@@ -167,7 +170,7 @@ func (r *Reader) Frame(i int) (*particles.Frame, error) {
 	}
 	s := r.batches[i]
 	msg := make([]byte, s.len)
-	if _, err := r.file.ReadAt(msg, s.off); err != nil {
+	if _, err := r.src.ReadAt(msg, s.off); err != nil {
 		return nil, fmt.Errorf("trajectory: %s: frame %d: %w", r.path, i, err)
 	}
 	f, err := decodeBatch(r.schemaMsg, msg, r.withEntity)
@@ -183,6 +186,6 @@ func (r *Reader) Close() error {
 		return nil
 	}
 	err := r.file.Close()
-	r.file = nil
+	r.file, r.src = nil, nil
 	return err
 }
