@@ -1,7 +1,7 @@
-// Command dem-vs-liggghts runs a case in neusim's DEM solver, reports its
-// speed in particle-steps per second of stepping, and optionally writes
+// Command dem-vs-liggghts runs a case in neusim's DEM solver and reports
+// its speed in particle-steps per second of stepping. It can also write
 // the LIGGGHTS input for the same case, starting from neusim's initial
-// packing, so that run.sh can time LIGGGHTS on identical particles.
+// packing, so that run.sh times LIGGGHTS on identical particles.
 //
 //	go run ./bench/dem-vs-liggghts -workers 2 -liggghts-dir /tmp/lig
 //
@@ -104,6 +104,7 @@ func bench(c *cases.Case, workers int, ligDir string, prepareOnly bool, stdout i
 		last, lastStep = now, f.Step
 		return nil
 	})
+
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	err := dem.New(dem.Options{Workers: workers, Logger: log}).Run(context.Background(), c, sink, nil)
 	if errors.Is(err, errPrepared) {
@@ -112,6 +113,7 @@ func bench(c *cases.Case, workers int, ligDir string, prepareOnly bool, stdout i
 	if err != nil {
 		return err
 	}
+
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

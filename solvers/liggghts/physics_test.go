@@ -238,8 +238,8 @@ func TestMovingWall(t *testing.T) {
 
 // A gate holds a sphere until it is removed at 0.02 s; the sphere then
 // falls freely. The gate is a primitive plane, or a slightly tilted plane
-// that becomes a mesh; then a second mesh wall, a cone out of reach,
-// stays and must be kept when the shared mesh contact fix is rebuilt.
+// that becomes a mesh. In the mesh case a cone out of reach stays, so the
+// shared mesh contact fix must be rebuilt with the cone alone.
 func TestWallRemoval(t *testing.T) {
 	requireLIGGGHTS(t)
 	const radius, g = 0.0025, 9.81

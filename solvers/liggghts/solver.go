@@ -245,6 +245,7 @@ func (st *stream) sendFrame(step int64) error {
 		return fmt.Errorf("solvers/liggghts: %w", err)
 	}
 	defer r.Close()
+
 	opt := DumpOptions{TimeStep: st.in.TimeStep, IDOffset: st.in.IDOffset}
 	var frame *particles.Frame
 	for f, err := range ReadDump(r, path, opt) {
@@ -256,6 +257,7 @@ func (st *stream) sendFrame(step int64) error {
 	if frame == nil {
 		return fmt.Errorf("solvers/liggghts: %s: no snapshot in the dump", path)
 	}
+
 	if len(st.c.Outlets) > 0 {
 		frame.OutletCount, frame.OutletMass = st.out.totals(step)
 		if st.out.checkedAt(step) {
