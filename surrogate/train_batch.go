@@ -82,6 +82,9 @@ func (t *Trainer) buildFrames(s, delta int, recorded bool) {
 		if recorded {
 			t.resetToRecorded(w, ts)
 		}
+		// NOTE: pairs and wall edges stay those of the recorded frame, also
+		// when Pushforward has moved the positions; the edge features use
+		// the moved positions.
 		w.frame = w.seq.Frames[ts]
 		w.frame.Pos, w.frame.Grad = w.pos, w.grad
 		t.Feat.Build(&t.host.part, &w.frame, w.vels, &t.Norm)
