@@ -28,7 +28,7 @@ func fitOrder(n []int, errs []float64) float64 {
 // halfway bounce-back walls at y = 0 and y = H with n nodes across, and
 // returns the relative L2 error of the steady profile against
 // u(y) = G/(2 mu) y (H - y) (plane Poiseuille flow; see e.g. White, Viscous
-// Fluid Flow, 3rd ed., sec. 3-3.2).
+// Fluid Flow).
 //
 // The relaxation time is the same on every grid (diffusive scaling), so
 // the error of halfway bounce-back, a wall offset of order dx^2 that

@@ -11,7 +11,7 @@ import (
 
 // Ghia, Ghia & Shin (1982), "High-Re solutions for incompressible flow
 // using the Navier-Stokes equations and a multigrid method", J. Comput.
-// Phys. 48:387-411, table I: u along the vertical centreline x = 0.5 of
+// Phys. 48:387-411: u along the vertical centreline x = 0.5 of
 // the unit lid-driven cavity at Re = 100, lid speed 1.
 var ghiaU = [][2]float64{
 	{1.0000, 1.00000}, {0.9766, 0.84123}, {0.9688, 0.78871}, {0.9609, 0.73722},
@@ -21,7 +21,7 @@ var ghiaU = [][2]float64{
 	{0.0000, 0},
 }
 
-// Ghia, Ghia & Shin (1982), table II: v along the horizontal centreline
+// Ghia, Ghia & Shin (1982): v along the horizontal centreline
 // y = 0.5 at Re = 100.
 var ghiaV = [][2]float64{
 	{1.0000, 0}, {0.9688, -0.05906}, {0.9609, -0.07391}, {0.9531, -0.08864},

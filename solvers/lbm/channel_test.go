@@ -14,8 +14,8 @@ import (
 // A channel with a parabolic velocity inlet on x- and a pressure outlet
 // on x+ must carry plane Poiseuille flow along its whole length, with the
 // pressure falling linearly at G = 8 mu u_max / H^2 to the outlet pressure
-// at the outlet face (u(y) = G/(2 mu) y (H - y); White, Viscous Fluid Flow,
-// 3rd ed., sec. 3-3.2).
+// at the outlet face: u(y) = G/(2 mu) y (H - y), the plane Poiseuille
+// solution (White, Viscous Fluid Flow).
 func TestChannelInletOutlet(t *testing.T) {
 	for _, op := range []Collision{BGK, TRT} {
 		t.Run(op.String(), func(t *testing.T) {

@@ -27,7 +27,7 @@ func newRelaxation(op Collision, tau float64) relaxation {
 // matching parts of the equilibrium
 // f_i^eq = w_i rho (1 + 3 c.u + 9/2 (c.u)^2 - 3/2 u.u) at their own rates
 // (TRT; for BGK the rates are equal and this is the BGK update). The
-// forcing term of Guo, Zheng & Shi (2002, eq. 19),
+// forcing term of Guo, Zheng & Shi (2002),
 // S_i = w_i [3 (c_i - u) + 9 (c_i.u) c_i] . F, splits into the even part
 // w (9 (c.u)(c.F) - 3 u.F) and the odd part 3 w c.F, each scaled by
 // (1 - omega/2) with the rate of its part.
@@ -61,8 +61,8 @@ func newKernel(lat *Lattice, rates relaxation, accel [3]float64) *kernel {
 
 // moments returns the density and velocity of the pre-collision
 // populations f. The velocity includes half the body force, as Guo's
-// forcing requires for second-order accuracy (Guo, Zheng & Shi 2002, eq.
-// 20): rho u = sum_i f_i c_i + F/2, with F = rho a.
+// forcing requires for second-order accuracy (Guo, Zheng & Shi 2002):
+// rho u = sum_i f_i c_i + F/2, with F = rho a.
 func (k *kernel) moments(f []float64) (rho float64, u [3]float64) {
 	var mx, my, mz float64
 	for i, fi := range f {

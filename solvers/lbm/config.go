@@ -39,14 +39,14 @@ type FaceKind uint8
 const (
 	// Wall is a no-slip wall halfway between the last node row and the
 	// next, by halfway bounce-back. A wall with a Velocity tangential to
-	// it is a moving lid (Ladd 1994, J. Fluid Mech. 271:285, eq. 3.2).
+	// it is a moving lid (Ladd 1994, J. Fluid Mech. 271:285).
 	Wall FaceKind = iota
 	// Periodic joins the face to the opposite face, which must also be
 	// periodic.
 	Periodic
 	// Velocity is an inlet with the prescribed Velocity, imposed halfway
-	// outside the last node row by bounce-back with Ladd's momentum term
-	// (Krueger et al. 2017, The Lattice Boltzmann Method, sec. 5.3.3).
+	// outside the last node row by bounce-back with Ladd's momentum term,
+	// as for a moving wall but with the node's own density.
 	Velocity
 	// Pressure is an outlet at the prescribed Pressure, imposed halfway
 	// outside the last node row by the non-equilibrium extrapolation

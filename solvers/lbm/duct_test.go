@@ -12,7 +12,7 @@ import (
 
 // ductVelocity returns the fully developed axial velocity at (y, z) in a
 // square duct -a < y, z < a driven by the pressure gradient G = rho * accel,
-// from the Fourier series of White (Viscous Fluid Flow, 3rd ed., eq. 3-48):
+// from the Fourier series of White (Viscous Fluid Flow):
 // u = 16 a^2 G / (mu pi^3) sum_{n odd} (-1)^((n-1)/2) / n^3
 // [1 - cosh(n pi z / 2a) / cosh(n pi / 2)] cos(n pi y / 2a).
 func ductVelocity(y, z, a, accel, nu float64) float64 {

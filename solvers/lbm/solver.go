@@ -194,7 +194,7 @@ func (s *Solver) streamCollide(lo, hi int, sc *scratch) {
 // periodic face into f. For a link that ends outside the fluid:
 //
 //   - at walls and inlets the population comes back from the node's own
-//     outgoing population f* with Ladd's term (Ladd 1994, eq. 3.2),
+//     outgoing population f* with Ladd's term (Ladd 1994),
 //     f_i = f*_opp(i) + 2 w_i rho (c_i.u_w) / c_s^2. Inlets take rho as the
 //     node's density, so the inflow velocity holds whatever the pressure
 //     there. Walls take the reference density 1, which keeps the mass of a
@@ -301,7 +301,7 @@ func (s *Solver) Pressure(n int) float64 {
 // initialise sets every fluid node to the post-collision state of the
 // initial field: equilibrium plus the non-equilibrium part of the velocity
 // gradient, f_i^neq = -w_i rho tau / c_s^2 (c_ia c_ib - c_s^2 d_ab) d_a u_b
-// (Krueger et al. 2017, eq. 5.91), then collided once.
+// (the Chapman-Enskog result for BGK), then collided once.
 func (s *Solver) initialise() {
 	g, lat, k := s.grid, s.lat, s.kern
 	sc := &s.scratch[0]
