@@ -22,9 +22,12 @@ type RegroupOptions struct {
 	// of 0.6). Zero means 2.
 	MaxElongation float64
 
-	// MaxSpread splits an entity whose mass-weighted RMS member velocity
-	// about its centre-of-mass velocity exceeds MaxSpread times the RMS
-	// particle speed of the frame. Zero means 0.5.
+	// MaxSpread splits an entity whose velocity spread exceeds MaxSpread
+	// times the RMS particle speed of the frame. The spread is the
+	// mass-weighted RMS member velocity relative to the entity's
+	// rigid-body motion, translation with the centre of mass plus rotation
+	// at its angular velocity, so a spinning clump has none and a sheared
+	// entity has much. Zero means 0.5.
 	MaxSpread float64
 
 	// MergeSpread merges an entity of fewer than TargetSize/2 members into
@@ -166,7 +169,8 @@ func needsSplit(e *Entities, k int, f *particles.Frame, members []int32, speed f
 	}
 	var s float64
 	for _, i := range members {
-		s += f.Mass[i] * r3.Norm2(r3.Sub(f.Vel[i], e.Vel[k]))
+		rigid := r3.Add(e.Vel[k], r3.Cross(e.Omega[k], r3.Sub(f.Pos[i], e.Centre[k])))
+		s += f.Mass[i] * r3.Norm2(r3.Sub(f.Vel[i], rigid))
 	}
 	return math.Sqrt(s/e.Mass[k]) > opt.MaxSpread*speed
 }

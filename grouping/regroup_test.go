@@ -155,3 +155,31 @@ func TestRegroupMergesSmallCoherent(t *testing.T) {
 		t.Errorf("unmerged entity velocity %v, want (0, 0, 1)", state.Vel[1])
 	}
 }
+
+func TestRegroupKeepsSpinningClump(t *testing.T) {
+	// A clump spinning in place has all its speed in rotation. It is
+	// coherent, so it must not be split; a sheared block of the same
+	// size must be.
+	clump := lattice(3, 3, 3, radius, r3.Vec{}, 0)
+	c := r3.Vec{X: 2 * radius, Y: 2 * radius, Z: 2 * radius}
+	spin := rigidMotion(clump, c, r3.Vec{}, r3.Vec{X: 3, Y: -20, Z: 7}, 0.01)
+	sheared := lattice(3, 3, 3, radius, r3.Vec{X: 0.1}, 100)
+	for i, p := range sheared.Pos {
+		sheared.Vel[i] = r3.Vec{X: 50 * (p.Z - 2*radius)}
+	}
+	f := concat(spin, sheared)
+	g, err := NewGrouping([][]int64{spin.ID, sheared.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ng, _, _, _, st, err := Regroup(g.Bind(f), f, RegroupOptions{TargetSize: 27})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Split != 1 || ng.Len() != 3 {
+		t.Fatalf("stats %+v with %d entities, want only the sheared block split", st, ng.Len())
+	}
+	if got := ng.Members(0); len(got) != 27 || got[0] != 0 {
+		t.Errorf("first entity has members %v, want the whole spinning clump", got)
+	}
+}
