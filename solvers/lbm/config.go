@@ -225,8 +225,22 @@ func positive(name string, v float64, unit, fix string) error {
 	return nil
 }
 
-// validate checks the configuration and returns the first problem found,
-// naming the field, its value and how to fix it.
+// Validate checks the configuration as New does, so that a case loader
+// can report problems before a run. It returns the first problem found,
+// naming the field, its value and how to fix it, and logs warnings about
+// values close to their limits to c.Logger.
+func (c *Config) Validate() error { return c.validate() }
+
+// TimeStepForTau returns the time step in s that gives relaxation time tau
+// for viscosity nu in m^2/s on spacing dx in m: dt = (tau - 1/2) dx^2 / (3 nu).
+// Keeping tau fixed while refining the grid (diffusive scaling) lowers the
+// Mach number in proportion to dx.
+func TimeStepForTau(dx, nu, tau float64) float64 { return (tau - 0.5) * dx * dx / (3 * nu) }
+
+// TimeStepForMach returns the time step in s at which speed (m/s) has the
+// lattice Mach number mach on spacing dx in m: dt = mach c_s dx / speed.
+func TimeStepForMach(dx, speed, mach float64) float64 { return mach * math.Sqrt(csSq) * dx / speed }
+
 func (c *Config) validate() error {
 	if c.Grid == nil {
 		return fmt.Errorf("lbm: Grid is nil: set the grid of fluid nodes")

@@ -280,3 +280,15 @@ func TestSpecialisedKernelsMatchGeneric(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeStepHelpers(t *testing.T) {
+	const dx, nu = 1e-3, 1e-6
+	dt := TimeStepForTau(dx, nu, 0.8)
+	if tau := (Units{Dx: dx, Dt: dt, Rho: 1000}).Tau(nu); math.Abs(tau-0.8) > 1e-12 {
+		t.Errorf("tau at TimeStepForTau(0.8) = %g, want 0.8", tau)
+	}
+	dt = TimeStepForMach(dx, 0.5, 0.1)
+	if mach := (Units{Dx: dx, Dt: dt}).LatticeSpeed(0.5) / math.Sqrt(csSq); math.Abs(mach-0.1) > 1e-12 {
+		t.Errorf("Mach at TimeStepForMach(0.1) = %g, want 0.1", mach)
+	}
+}
