@@ -7,8 +7,9 @@ import (
 	flatbuffers "github.com/google/flatbuffers/go"
 )
 
-// Slots (vtable offsets) of the Arrow IPC flatbuffer tables, from
-// Message.fbs and Schema.fbs of the Arrow format specification.
+// Slots (vtable offsets) of the Arrow IPC flatbuffer tables and enum
+// values, as in the code arrow-go v18.9.0 generates from Message.fbs and
+// Schema.fbs (arrow/internal/flatbuf).
 const (
 	slotMessageHeaderType = 6
 	slotMessageHeader     = 8

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/spatial/r3"
 
 	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/solvers"
 )
 
 // randomFrame returns a frame of n particles with values that exercise
@@ -340,3 +341,5 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+var _ solvers.Sink = (*Writer)(nil)

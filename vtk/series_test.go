@@ -11,6 +11,7 @@ import (
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/trajectory"
 )
 
@@ -178,3 +179,5 @@ func TestExportReloadsCase(t *testing.T) {
 		t.Errorf("wall file has no triangles")
 	}
 }
+
+var _ solvers.Sink = (*Series)(nil)
