@@ -31,7 +31,10 @@
 //	neusim.outlet_count  JSON array of cumulative particle counts per outlet
 //	neusim.outlet_mass   JSON array of cumulative masses per outlet, kg
 //
-// pyarrow reads them with RecordBatchStreamReader.read_next_batch_with_custom_metadata.
+// pyarrow 11 and later returns them with
+// pyarrow.ipc.open_stream(path).iter_batches_with_custom_metadata(), and
+// the apache-arrow npm package as RecordBatch.metadata. Open the file as
+// a stream (pyarrow.ipc.open_stream, not open_file).
 //
 // Schema metadata holds the keys neusim.format_version, neusim.case,
 // neusim.case_source, neusim.parameters (JSON object of parameter values),
@@ -52,6 +55,7 @@
 // # Errors
 //
 // Bad input (a missing column, a wrong type, null values, corrupt metadata)
-// is an error that names the file. A truncated tail is not an error: it is
+// is an error that names the file. Compressed and dictionary-encoded
+// batches, which neusim never writes, are rejected. A truncated tail is not an error: it is
 // dropped and reported by Reader.Warnings.
 package trajectory
