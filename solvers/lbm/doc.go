@@ -14,16 +14,29 @@
 // relaxation time is tau = 1/2 + 3 nu dt / dx^2 and lattice speeds are
 // u dt / dx. Two limits follow and are checked by New: tau must exceed
 // 1/2 (BGK becomes unreliable below about 0.51), and the Mach number
-// sqrt(3) u dt / dx must stay below Config.MaxMach (0.3 by default;
-// compressibility errors grow as its square and are about 1 percent at
-// 0.1). Refining the grid at fixed tau (diffusive scaling, dt ~ dx^2)
-// lowers the Mach number; shortening dt at a fixed grid lowers both.
+// sqrt(3) u dt / dx must stay below Config.MaxMach (0.3 by default).
+// Compressibility errors grow as the square of the Mach number, so they
+// are of order 1 percent at 0.1. Refining the grid at fixed tau
+// (diffusive scaling, dt ~ dx^2) lowers the Mach number. Shortening dt on
+// a fixed grid lowers it too, but moves tau toward 1/2.
 //
 // Output. Run sends the velocity (m/s), the gauge pressure
 // p = c_s^2 (rho - rho_0) (Pa), the density (kg/m^3) and the solid mask
 // at the grid nodes to a FieldSink at every output interval. A step
 // updates every node from the previous state only, so the result is the
 // same bit for bit for any number of workers.
+//
+// Restrictions: the solid mask is fixed, so walls inside the grid do not
+// move, and curved walls are resolved as a staircase of nodes (geometry
+// accurate to first order in dx). The fluid is single-phase and
+// isothermal, with no turbulence model; there is no MRT operator.
+//
+// Verification: go test ./solvers/lbm/ runs Poiseuille, Taylor-Green and
+// square-duct convergence, inlet and outlet channels and the 65 x 65
+// lid-driven cavity against Ghia, Ghia & Shin (1982). The 129 x 129 cavity
+// runs with go test -tags slow -run Ghia129 ./solvers/lbm/, and the
+// throughput benchmarks with go test -run '^$' -bench Lattice
+// ./solvers/lbm/.
 //
 // Errors and panics: invalid configurations and diverged solutions are
 // returned as errors that name the value and the fix. Panics are reserved
