@@ -109,38 +109,8 @@ func bisectPoints(points []r3.Vec, idx []int32, target int) [][]int32 {
 	if len(idx) <= target {
 		return [][]int32{idx}
 	}
-	var c r3.Vec
-	for _, i := range idx {
-		c = r3.Add(c, points[i])
-	}
-	c = r3.Scale(1/float64(len(idx)), c)
-	var s Sym3
-	for _, i := range idx {
-		s.addOuter(1, r3.Sub(points[i], c))
-	}
-	_, vecs := s.Eigen()
-	axis := r3.Vec{X: vecs[0], Y: vecs[3], Z: vecs[6]}
-	keys := make([]float64, len(idx))
-	for j, i := range idx {
-		keys[j] = r3.Dot(axis, r3.Sub(points[i], c))
-	}
-	order := make([]int, len(idx))
-	for j := range order {
-		order[j] = j
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case keys[a] < keys[b]:
-			return -1
-		case keys[a] > keys[b]:
-			return 1
-		}
-		return int(idx[a] - idx[b])
-	})
-	sorted := make([]int32, len(idx))
-	for j, o := range order {
-		sorted[j] = idx[o]
-	}
+	keys := principalProjection(points, idx)
+	sorted := sortByKey(idx, keys, func(i int32) int64 { return int64(i) })
 	mid := len(sorted) / 2
 	return append(bisectPoints(points, sorted[:mid], target), bisectPoints(points, sorted[mid:], target)...)
 }

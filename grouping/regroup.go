@@ -220,43 +220,12 @@ func mergePartners(e *Entities, speed float64, opt RegroupOptions) []int32 {
 // positions, by two-means on the projections, or at the median when that
 // leaves a side with fewer than minSize members.
 func splitMembers(f *particles.Frame, members []int32, minSize int) (lo, hi []int32) {
-	var c r3.Vec
-	for _, i := range members {
-		c = r3.Add(c, f.Pos[i])
-	}
-	c = r3.Scale(1/float64(len(members)), c)
-	var s Sym3
-	for _, i := range members {
-		s.addOuter(1, r3.Sub(f.Pos[i], c))
-	}
-	_, vecs := s.Eigen()
-	axis := r3.Vec{X: vecs[0], Y: vecs[3], Z: vecs[6]}
-
 	seg := slices.Clone(members)
-	keys := make([]float64, len(seg))
-	for j, i := range seg {
-		keys[j] = r3.Dot(axis, r3.Sub(f.Pos[i], c))
-	}
+	keys := principalProjection(f.Pos, seg)
 	mid := partitionBelow(seg, keys, twoMeansThreshold(keys))
 	if mid < minSize || len(seg)-mid < minSize {
-		order := make([]int, len(seg))
-		for j := range order {
-			order[j] = j
-		}
-		slices.SortStableFunc(order, func(a, b int) int {
-			switch {
-			case keys[a] < keys[b]:
-				return -1
-			case keys[a] > keys[b]:
-				return 1
-			}
-			return int(f.ID[seg[a]] - f.ID[seg[b]])
-		})
-		sorted := make([]int32, len(seg))
-		for j, o := range order {
-			sorted[j] = seg[o]
-		}
-		seg, mid = sorted, len(seg)/2
+		seg = sortByKey(members, principalProjection(f.Pos, members), func(i int32) int64 { return f.ID[i] })
+		mid = len(seg) / 2
 	}
 	return seg[:mid], seg[mid:]
 }
