@@ -68,7 +68,7 @@ func BenchmarkFit(b *testing.B) {
 		frames := shearFrames(n, 1e-3)
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			cpu0 := processCPU()
-		for b.Loop() {
+			for b.Loop() {
 				if _, _, err := FitSettings(frames, Settings{TargetSize: 32}, 0); err != nil {
 					b.Fatal(err)
 				}
@@ -91,7 +91,7 @@ func BenchmarkRestrict(b *testing.B) {
 		var e Entities
 		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
 			cpu0 := processCPU()
-		for b.Loop() {
+			for b.Loop() {
 				if err := bind.Restrict(frames[0], 1, &e); err != nil {
 					b.Fatal(err)
 				}
