@@ -71,19 +71,13 @@ func TestPositionOnlyCutsClump(t *testing.T) {
 }
 
 func TestRigidClumpRestrictProlong(t *testing.T) {
-	frames, _ := clumpScene(2, 0.004)
-	g, err := NewGrouping([][]int64{frames[0].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Keep only the moving block so the entity is one rigid body.
 	clump := lattice(3, 3, 3, radius, r3.Vec{X: 6 * radius}, 100)
 	c := r3.Vec{X: 8 * radius, Y: 2 * radius, Z: 2 * radius}
 	v := r3.Vec{X: 0.01, Y: 0.3, Z: -0.1}
 	w := r3.Vec{X: 2, Y: 5, Z: 11}
 	dt := 0.01
 	f0, f1 := rigidMotion(clump, c, v, w, 0), rigidMotion(clump, c, v, w, dt)
-	g, err = NewGrouping([][]int64{clump.ID})
+	g, err := NewGrouping([][]int64{clump.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +244,7 @@ func TestFitIndependentOfWorkers(t *testing.T) {
 		f1.Pos[i] = r3.Add(f1.Pos[i], r3.Scale(1e-3, f1.Vel[i]))
 	}
 	frames := []*particles.Frame{f0, f1}
+
 	g1, r1, err := Fit(frames, 16, FitOptions{Workers: 1, Weights: []float64{-1, 2}})
 	if err != nil {
 		t.Fatal(err)
@@ -264,6 +259,7 @@ func TestFitIndependentOfWorkers(t *testing.T) {
 	if r1.PosRMS != r4.PosRMS || r1.VelRMS != r4.VelRMS {
 		t.Errorf("errors differ between worker counts: %g, %g vs %g, %g", r1.PosRMS, r1.VelRMS, r4.PosRMS, r4.VelRMS)
 	}
+
 	sizes := make([]int, g1.Len())
 	for k := range sizes {
 		sizes[k] = len(g1.Members(k))
@@ -299,10 +295,12 @@ func TestShearGetsSmallerEntities(t *testing.T) {
 		}
 		frames = append(frames, f)
 	}
+
 	g, rep, err := FitSettings(frames, Settings{TargetSize: 16, CoherenceWeight: -1}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	var quiet, sheared, nq, ns int
 	for k := 0; k < g.Len(); k++ {
 		m := g.Members(k)

@@ -23,8 +23,8 @@ func TestRegroupConservesAndRemaps(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Stretch the scene so that entities elongate, remove a few particles
-	// and insert new ones, so that every regroup branch runs.
+	// Stretch the scene so that entities elongate and must split, remove
+	// a few particles, and insert new ones that need new entities.
 	for i := range f.Pos {
 		f.Pos[i].Z *= 3
 	}
