@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,29 +75,39 @@ func int32Array(name string, v []int32) *dataArray {
 	return &dataArray{name: name, typ: "Int32", components: 1, size: int64(4 * len(v)), data: bytesOf(v)}
 }
 
-// rangeArray streams the Int64 values start, start+step, ... (n values),
-// such as vertex connectivity or cell offsets.
+// rangeArray streams the integers start, start+step, ... (n values),
+// such as vertex connectivity or cell offsets, as Int32 when the last
+// value fits and as Int64 otherwise.
 func rangeArray(name string, n int, start, step int64) *dataArray {
+	if last := start + step*int64(n); last <= math.MaxInt32 && start >= math.MinInt32 {
+		return &dataArray{name: name, typ: "Int32", components: 1, size: int64(4 * n), gen: func(w io.Writer) error {
+			return streamRange(w, n, int32(start), int32(step))
+		}}
+	}
 	return &dataArray{name: name, typ: "Int64", components: 1, size: int64(8 * n), gen: func(w io.Writer) error {
-		const chunk = 8192
-		buf := make([]int64, chunk)
-		v := start
-		for done := 0; done < n; {
-			m := min(chunk, n-done)
-			for i := range m {
-				buf[i] = v
-				v += step
-			}
-			if _, err := w.Write(bytesOf(buf[:m])); err != nil {
-				return err
-			}
-			done += m
-		}
-		return nil
+		return streamRange(w, n, start, step)
 	}}
 }
 
-// constArray streams n copies of the byte b, such as cell types.
+func streamRange[T int32 | int64](w io.Writer, n int, start, step T) error {
+	const chunk = 8192
+	buf := make([]T, chunk)
+	v := start
+	for done := 0; done < n; {
+		m := min(chunk, n-done)
+		for i := range m {
+			buf[i] = v
+			v += step
+		}
+		if _, err := w.Write(bytesOf(buf[:m])); err != nil {
+			return err
+		}
+		done += m
+	}
+	return nil
+}
+
+// constUInt8Array streams n copies of the byte b, such as cell types.
 func constUInt8Array(name string, n int, b byte) *dataArray {
 	return &dataArray{name: name, typ: "UInt8", components: 1, size: int64(n), gen: func(w io.Writer) error {
 		buf := make([]byte, min(n, 1<<16))
