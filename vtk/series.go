@@ -55,7 +55,8 @@ type SeriesOptions struct {
 // Every .pvd is rewritten as frames arrive, so a killed run leaves series
 // that ParaView opens up to the last frame recorded (see Collection). A
 // wall file is written only when the walls moved or one was removed since
-// the previous one; frames in between refer to the same file.
+// the previous one, and frames in between refer to the same file. A frame
+// without particles gets no fields file.
 type Series struct {
 	dir  string
 	opt  SeriesOptions
