@@ -152,8 +152,8 @@ func (d *decoder) contact(top *mapping) ContactModel {
 		}
 	}
 	if c.Rolling == "epsd" {
-		// 0.3 is the damping ratio Ai et al. (2011), Powder Technol.
-		// 206:269-282, use for their model C.
+		// 0.3 is a common choice of the damping ratio of the EPSD model,
+		// described in Ai et al. (2011), Powder Technol. 206:269-282.
 		c.RollingDamping = cm.opt("rolling_damping", 0.3,
 			rule{func(v float64) bool { return v >= 0 && v <= 1 }, "the rolling damping ratio must be in [0, 1]"})
 	} else if cm.has("rolling_damping") {
