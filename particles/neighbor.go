@@ -178,8 +178,8 @@ func (nl *NeighborList) setupGrid(cutoff float64, cellLimit int) error {
 	nl.cellSize = r3.Vec{X: length[0] / float64(nl.dims[0]), Y: length[1] / float64(nl.dims[1]), Z: length[2] / float64(nl.dims[2])}
 
 	// Along an axis with fewer than three cells the offsets -1, 0, 1 reach
-	// the same cell twice (periodic) or leave the grid; keep each distinct
-	// reachable cell once so no pair is counted twice.
+	// the same cell twice (periodic) or leave the grid. Each distinct
+	// reachable cell is kept once, so no pair is counted twice.
 	nl.stencil = nl.stencil[:0]
 	var offsets [3][]int
 	for a := range 3 {

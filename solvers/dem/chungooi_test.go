@@ -187,7 +187,7 @@ func wallImpact(t *testing.T, mats []cases.Material, radius float64, v r3.Vec) (
 
 // TestChungOoiRestitution is Chung and Ooi's test 3: normal impact of a
 // 2.5 mm sphere on a wall of the same material at 3.9 m/s with input
-// restitution e from 0.2 to 1.0; the rebound restitution must be within
+// restitution e from 0.2 to 1.0. The rebound restitution must be within
 // 2 % of e.
 //
 // The dashpot has LIGGGHTS' Hertz form, gamma_n = -2 sqrt(5/6) beta
@@ -247,8 +247,8 @@ func TestChungOoiOblique(t *testing.T) {
 		t.Run("", func(t *testing.T) {
 			within(t, "e_t at "+ftoa(tc.angle)+" deg", et, tc.et, 0.05)
 			// The paper's values are read from plots spanning about
-			// 700 rad/s; near zero a reading is good to about 2 rad/s,
-			// which is more than 5 % of the 19 rad/s at 5 degrees.
+			// 700 rad/s, so a reading near zero is good to about 2 rad/s.
+			// That is more than 5 % of the 19 rad/s at 5 degrees.
 			within(t, "omega at "+ftoa(tc.angle)+" deg (rad/s)", w, tc.omega, max(0.05, 2/math.Abs(tc.omega)))
 			if math.Tan(th) > 3.5*mu*(1+e) {
 				within(t, "e_t vs rigid-body sliding", et, 1-mu*(1+e)/math.Tan(th), 0.05)

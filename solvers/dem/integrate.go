@@ -85,7 +85,7 @@ type BlowUpError struct {
 	Step       int64   // step at which the trouble was detected
 	Time       float64 // simulated time, s
 	ParticleID int64   // particle concerned
-	Quantity   string  // what went wrong, such as "overlap" or "velocity"
+	Quantity   string  // faulty quantity, such as "overlap" or "non-finite velocity"
 	Value      string  // the offending value with its unit
 }
 

@@ -9,10 +9,10 @@ import (
 	"github.com/neusim/neusim/particles"
 )
 
-// pairs holds the particle-particle contacts of a run: the neighbour
-// list, the contact history beside it (one entry per listed pair, in the
-// list's (i, j) order) and the per-pair force buffer that makes the force
-// sum independent of the number of workers.
+// pairs holds the particle-particle contacts of a run. Beside the
+// neighbour list it keeps the contact history, one entry per listed pair
+// in the list's (i, j) order, and the per-pair force buffer that makes
+// the force sum independent of the number of workers.
 type pairs struct {
 	nl       *particles.NeighborList
 	periodic bool

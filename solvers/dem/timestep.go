@@ -12,10 +12,10 @@ import (
 
 // MaxOverlapFraction is the overlap, as a fraction of the smaller radius,
 // beyond which a run is stopped as blown up. Hertz theory assumes overlaps
-// much smaller than the radius; well-resolved granular runs stay below a
-// few percent, so 20 % means the contact law no longer applies, almost
-// always because the time step is too large for the impact speed or
-// particles were inserted overlapping.
+// much smaller than the radius, and well-resolved granular runs stay
+// below a few percent. At 20 % the contact law no longer applies, usually
+// because the time step is too large for the impact speed or particles
+// were inserted overlapping.
 const MaxOverlapFraction = 0.2
 
 // rayleighTimeWarning is the fraction of the Rayleigh time above which an
