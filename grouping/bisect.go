@@ -26,10 +26,14 @@ type bisector struct {
 	workers int
 }
 
-// leaf is a range perm[lo:hi] with its normalised affine error.
+// leaf is a range perm[lo:hi] with its normalised affine error and, once
+// prepared, its split at mid with the children's errors and the gain
+// err - errLo - errHi.
 type leaf struct {
-	lo, hi int
-	err    float64
+	lo, hi, mid  int
+	err          float64
+	errLo, errHi float64
+	gain         float64
 }
 
 // newBisector prepares the features: position in units of length, and
@@ -72,40 +76,55 @@ func newBisector(w *window, length, weight float64, seed uint64, workers int) *b
 // sizes in [minSize, maxSize] where the error allows.
 //
 // First every range larger than maxSize is bisected, subtrees in parallel.
-// Then the leaf with the largest affine error is bisected, repeatedly,
-// until there are count leaves or no leaf can be split without making a
-// part smaller than minSize. Ties go to the larger leaf, then to the one
-// earlier in perm, so the result does not depend on the worker count.
+// Then the split that lowers the total affine error most is applied,
+// repeatedly, until there are count leaves or no leaf can be split without
+// making a part smaller than minSize. Each leaf's split is computed when
+// the leaf is made, so its gain is known before it is chosen. Ties go to
+// the larger leaf, then to the one earlier in perm, so the result does not
+// depend on the worker count.
 func (b *bisector) build(count, minSize, maxSize int) []leaf {
 	big := b.splitLarge(0, len(b.perm), maxSize, minSize)
 
-	errs := make([]float64, len(big))
 	parallelFor(len(big), b.workers, func(lo, hi int) {
 		buf := make([]fitError, len(b.w.frames))
 		for k := lo; k < hi; k++ {
-			errs[k] = b.leafError(big[k].lo, big[k].hi, buf)
+			big[k].err = b.leafError(big[k].lo, big[k].hi, buf)
+			b.prepare(&big[k], minSize, buf)
 		}
 	})
 	h := &leafHeap{}
-	for k := range big {
-		big[k].err = errs[k]
-		*h = append(*h, big[k])
-	}
+	*h = append(*h, big...)
 	heap.Init(h)
 
-	var done []leaf
 	buf := make([]fitError, len(b.w.frames))
-	for h.Len() > 0 && h.Len()+len(done) < count {
+	for h.Len() < count {
 		l := heap.Pop(h).(leaf)
-		if l.hi-l.lo < 2*minSize {
-			done = append(done, l)
-			continue
+		if math.IsInf(l.gain, -1) {
+			heap.Push(h, l) // no leaf can be split further
+			break
 		}
-		mid := b.split(l.lo, l.hi, minSize)
-		heap.Push(h, leaf{l.lo, mid, b.leafError(l.lo, mid, buf)})
-		heap.Push(h, leaf{mid, l.hi, b.leafError(mid, l.hi, buf)})
+		lo := leaf{lo: l.lo, hi: l.mid, err: l.errLo}
+		hi := leaf{lo: l.mid, hi: l.hi, err: l.errHi}
+		b.prepare(&lo, minSize, buf)
+		b.prepare(&hi, minSize, buf)
+		heap.Push(h, lo)
+		heap.Push(h, hi)
 	}
-	return append(done, (*h)...)
+	return *h
+}
+
+// prepare splits l's range and records the children's errors and the
+// error reduction the split would bring, so that build can apply the most
+// useful split first. A leaf too small to split gets gain -Inf.
+func (b *bisector) prepare(l *leaf, minSize int, buf []fitError) {
+	l.gain = math.Inf(-1)
+	if l.hi-l.lo < 2*minSize {
+		return
+	}
+	l.mid = b.split(l.lo, l.hi, minSize)
+	l.errLo = b.leafError(l.lo, l.mid, buf)
+	l.errHi = b.leafError(l.mid, l.hi, buf)
+	l.gain = l.err - l.errLo - l.errHi
 }
 
 // splitLarge bisects perm[lo:hi] until every part has at most maxSize
@@ -317,14 +336,14 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// leafHeap is a max-heap of leaves by error, then size, then position.
+// leafHeap is a max-heap of leaves by gain, then size, then position.
 type leafHeap []leaf
 
 func (h leafHeap) Len() int { return len(h) }
 func (h leafHeap) Less(i, j int) bool {
 	a, b := h[i], h[j]
-	if a.err != b.err {
-		return a.err > b.err
+	if a.gain != b.gain {
+		return a.gain > b.gain
 	}
 	if a.hi-a.lo != b.hi-b.lo {
 		return a.hi-a.lo > b.hi-b.lo

@@ -21,9 +21,9 @@
 // clump meets the cut at its gap to the rest.
 //
 // Splitting runs in two phases. First every group above 4n particles is
-// split. Then the group whose best affine reconstruction has the largest
-// error is split, repeatedly, until there are N/n groups, never making a
-// group below n/4. Quiet regions thus keep entities of up to 4n particles
+// split. Then the split that most lowers the total error of the best
+// affine reconstruction of each group is applied, repeatedly, until there
+// are N/n groups, never making a group below n/4. Quiet regions thus keep entities of up to 4n particles
 // and high-shear regions, such as the flow above a hopper outlet, get
 // entities down to n/4.
 //
@@ -104,11 +104,11 @@
 // are the errors of the position-only grouping (coherence weight 0).
 //
 //	| target | entities | compression | pos_rms/d | pos_rms m | vel_rms/U | weight | elongation | pos-only pos/d | pos-only vel/U |
-//	|      8 |      561 |        7.99 |    0.1210 |  0.000242 |    0.0769 |      8 |       2.01 |         0.1301 |         0.0780 |
-//	|     16 |      280 |       16.01 |    0.1859 |  0.000372 |    0.1135 |      8 |       2.23 |         0.2083 |         0.1160 |
-//	|     32 |      140 |       32.03 |    0.2357 |  0.000471 |    0.1382 |      8 |       2.34 |         0.2767 |         0.1417 |
-//	|     64 |       70 |       64.06 |    0.2678 |  0.000536 |    0.1538 |     16 |       2.39 |         0.3381 |         0.1620 |
-//	|    128 |       35 |      128.11 |    0.3069 |  0.000614 |    0.1657 |     32 |       2.18 |         0.3944 |         0.1760 |
+//	|      8 |      561 |        7.99 |    0.1174 |  0.000235 |    0.0714 |      8 |       2.09 |         0.1246 |         0.0731 |
+//	|     16 |      280 |       16.01 |    0.1786 |  0.000357 |    0.1065 |      8 |       2.36 |         0.2015 |         0.1106 |
+//	|     32 |      140 |       32.03 |    0.2331 |  0.000466 |    0.1370 |      8 |       2.44 |         0.2741 |         0.1409 |
+//	|     64 |       70 |       64.06 |    0.2667 |  0.000533 |    0.1535 |     16 |       2.41 |         0.3360 |         0.1621 |
+//	|    128 |       35 |      128.11 |    0.3055 |  0.000611 |    0.1659 |     32 |       2.24 |         0.3919 |         0.1755 |
 //
 // Made with
 //
