@@ -124,7 +124,19 @@ func (it *inserter) pour(s *state, w *walls, t float64, mat cases.Material) (pla
 	if due <= 0 {
 		return 0, false
 	}
-	grid := newSpatialHash(s, 2*max(it.rmax, maxRadius(s)))
+	// Only particles near the region can overlap a new one, unless a
+	// periodic image of the region reaches across the domain.
+	size := 2 * max(it.rmax, maxRadius(s))
+	grid := &spatialHash{size: size, cells: map[[3]int64][]int32{}}
+	lo, hi := it.region.bounds()
+	margin := r3.Vec{X: size, Y: size, Z: size}
+	lo, hi = r3.Sub(lo, margin), r3.Add(hi, margin)
+	all := it.domain.Periodic != [3]bool{}
+	for i, p := range s.pos {
+		if all || (p.X >= lo.X && p.X <= hi.X && p.Y >= lo.Y && p.Y <= hi.Y && p.Z >= lo.Z && p.Z <= hi.Z) {
+			grid.insert(p, int32(i))
+		}
+	}
 	for placed < due {
 		if !it.placeOne(s, w, grid, it.radii[0], t, mat) {
 			return placed, true

@@ -123,6 +123,19 @@ func TestPourRateAndOverlap(t *testing.T) {
 			t.Errorf("t = %.3f s: %d particles poured, want %d", times[k], counts[k], want)
 		}
 	}
+
+	// Two batches into a still state: the second must avoid the first.
+	r := newTestRun(t, c, 1)
+	it := r.insert[0]
+	for _, at := range []float64{0.025, 0.05} {
+		if _, deferred := it.pour(&r.s, r.walls, at, c.Materials[0]); deferred {
+			t.Fatalf("pour at t = %g s deferred a particle in a sparse region", at)
+		}
+	}
+	if r.s.len() != 200 {
+		t.Fatalf("poured %d particles by t = 0.05 s, want 200", r.s.len())
+	}
+	checkNoOverlap(t, &r.s, &it.region)
 }
 
 func collectCounts(times *[]float64, counts *[]int) *countSink {

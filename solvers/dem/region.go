@@ -55,6 +55,17 @@ func (g *region) volume() float64 {
 	return math.Pi * g.Radius * g.Radius * g.Length
 }
 
+// bounds returns an axis-aligned box containing the region, m.
+func (g *region) bounds() (lo, hi r3.Vec) {
+	if g.Type == cases.RegionBox {
+		return g.Min, g.Max
+	}
+	c := r3.Add(g.Base, r3.Scale(g.Length/2, g.axis))
+	h := g.Length/2 + g.Radius
+	e := r3.Vec{X: h, Y: h, Z: h}
+	return r3.Sub(c, e), r3.Add(c, e)
+}
+
 // sample returns a uniformly distributed point of the region shrunk by
 // margin (m) on every side, so a sphere of radius margin centred there
 // lies inside the region. ok is false when the shrunk region is empty.
