@@ -124,20 +124,20 @@
 //	go test -run XXX -bench . -benchtime 1x -count 3 ./grouping/
 //
 // on two cores of an AMD EPYC shared with other jobs (load average about
-// 15), so wall times vary by up to a factor of three between runs. The
+// 13), so wall times vary by up to a factor of three between runs. The
 // process CPU time per particle, summed over threads, is steadier. The
 // data is a sheared jittered lattice, 32 particles per entity, and a fit
 // of one coherence weight over two frames (Fit tries eight).
 //
-//	                      N = 1e4      1e5      1e6    scaling of CPU time
-//	fit, wall (min)        8.1 ms   259 ms   2.80 s
-//	fit, CPU ns/particle     850     1280     1580    N^1.13
-//	restrict, wall (min)  0.27 ms   7.8 ms   141 ms
-//	restrict, CPU ns/p       44       80      101    N^1.18
+//	                      N = 1e4      1e5      1e6    wall slope   CPU slope
+//	fit, wall (min)        9.4 ms   230 ms   3.51 s    N^1.29
+//	fit, CPU ns/particle    990     1180-1690  1490-1620            N^1.10
+//	restrict, wall (min)  0.28 ms   5.6 ms    90 ms    N^1.26
+//	restrict, CPU ns/p     30-41     57-72     67-69                N^1.12
 //
 // Restriction gathers each entity's members, so at 1e6 particles it is
 // bound by cache misses. Prolongation of 1e6 particles for one step takes
-// 27 to 29 CPU ns per particle (47 to 370 ns wall); copying the same
-// position, velocity and spin arrays takes 7 to 9 CPU ns per particle in
-// the same process, so prolongation costs about 3.5 such copies.
+// 24 CPU ns per particle (41 ns wall at best); copying the same position,
+// velocity and spin arrays takes 6.5 CPU ns per particle in the same
+// process, so prolongation costs about 3.6 such copies.
 package grouping
