@@ -145,33 +145,3 @@ func relax(fc, fo, eqEven, eqOdd, srcEven, srcOdd, wp, wm float64) (float64, flo
 	dOdd := srcOdd - wm*(0.5*(fc-fo)-eqOdd)
 	return fc + dEven + dOdd, fo + dEven - dOdd
 }
-
-// collideD2Q9 is collide unrolled for the D2Q9 velocity order of D2Q9():
-// rest, +x, -x, +y, -y, (1,1), (-1,-1), (1,-1), (-1,1).
-func (k *kernel) collideD2Q9(f *[9]float64) {
-	const w1, w2 = 1.0 / 9, 1.0 / 36
-
-	// Moments, with half the force in the velocity.
-	rho := f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7] + f[8]
-	mx := f[1] - f[2] + f[5] - f[6] + f[7] - f[8]
-	my := f[3] - f[4] + f[5] - f[6] - f[7] + f[8]
-	ux := mx/rho + 0.5*k.force[0]
-	uy := my/rho + 0.5*k.force[1]
-
-	// Relaxation, pair by pair.
-	wp, wm, sp, sm := k.wp, k.wm, k.sp, k.sm
-	fx, fy := rho*k.force[0], rho*k.force[1]
-	base := 1 - 1.5*(ux*ux+uy*uy)
-	uF := ux*fx + uy*fy
-	r1, r2 := w1*rho, w2*rho
-	f[0] = k.relaxRest(f[0], 4.0/9, rho, base, uF)
-
-	cu := ux
-	f[1], f[2] = relax(f[1], f[2], r1*(base+4.5*cu*cu), 3*r1*cu, sp*w1*(9*cu*fx-3*uF), sm*3*w1*fx, wp, wm)
-	cu = uy
-	f[3], f[4] = relax(f[3], f[4], r1*(base+4.5*cu*cu), 3*r1*cu, sp*w1*(9*cu*fy-3*uF), sm*3*w1*fy, wp, wm)
-	cu, cF := ux+uy, fx+fy
-	f[5], f[6] = relax(f[5], f[6], r2*(base+4.5*cu*cu), 3*r2*cu, sp*w2*(9*cu*cF-3*uF), sm*3*w2*cF, wp, wm)
-	cu, cF = ux-uy, fx-fy
-	f[7], f[8] = relax(f[7], f[8], r2*(base+4.5*cu*cu), 3*r2*cu, sp*w2*(9*cu*cF-3*uF), sm*3*w2*cF, wp, wm)
-}
