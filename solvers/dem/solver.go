@@ -246,6 +246,8 @@ func (r *run) advance() error {
 	if len(ref) != n {
 		panic(fmt.Sprintf("dem: %d particles but the neighbour list was built for %d", n, len(ref)))
 	}
+
+	// First half kick and drift.
 	r.moved = resizeZero(r.moved, r.pool.chunks(n))
 	r.pool.run(n, func(ch, lo, hi int) { r.moved[ch] = r.kickDrift(lo, hi, ref) })
 	moved := 0.0
@@ -253,12 +255,17 @@ func (r *run) advance() error {
 		moved = max(moved, m)
 	}
 	r.step++
+
+	// Insertion and, when a particle may have closed the skin, a new
+	// neighbour list.
 	r.pourDue()
 	if skin := r.pairs.nl.Skin; r.dirty || moved > skin*skin/4 {
 		if err := r.rebuild(); err != nil {
 			return err
 		}
 	}
+
+	// Forces at the new positions, then the second half kick.
 	if err := r.computeForces(); err != nil {
 		return err
 	}
