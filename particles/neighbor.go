@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/spatial/r3"
 )
@@ -63,6 +64,10 @@ type NeighborList struct {
 	Box  Box
 	Skin float64 // m, > 0
 
+	// Workers is the number of goroutines Build scans rows with; 0 or 1
+	// means serial. The list does not depend on it.
+	Workers int
+
 	Start     []int32 // row offsets, len N+1 after Build
 	Neighbors []int32 // column indices
 
@@ -72,7 +77,8 @@ type NeighborList struct {
 	order    []int32 // particle indices sorted by cell, then index
 	dims     [3]int
 	cellSize r3.Vec
-	stencil  [][3]int // distinct neighbour-cell offsets per axis, see Build
+	stencil  [][3]int  // distinct neighbour-cell offsets per axis, see Build
+	chunkNb  [][]int32 // per-chunk neighbour buffers of a parallel build
 }
 
 // NewNeighborList returns an empty list over box with the given skin in m.
@@ -254,16 +260,61 @@ func (nl *NeighborList) binParticles(pos []r3.Vec) {
 }
 
 // collectPairs scans the stencil cells of every particle and keeps the
-// partners with a larger index within the cut-off.
+// partners with a larger index within the cut-off. Rows are split into
+// contiguous ranges scanned in parallel, each into its own buffer, and
+// the buffers are joined in row order, so the list does not depend on
+// Workers.
 func (nl *NeighborList) collectPairs(pos []r3.Vec, radius []float64) error {
 	n := len(pos)
 	nl.Start = resize(nl.Start, n+1)
-	nl.Neighbors = nl.Neighbors[:0]
+	chunks := 1
+	if nl.Workers > 1 && n >= 4096 {
+		chunks = 4 * nl.Workers
+	}
+	for len(nl.chunkNb) < chunks {
+		nl.chunkNb = append(nl.chunkNb, nil)
+	}
+	var wg sync.WaitGroup
+	for k := range chunks {
+		lo, hi := k*n/chunks, (k+1)*n/chunks
+		scan := func() { nl.chunkNb[k] = nl.scanRows(pos, radius, lo, hi, nl.chunkNb[k][:0]) }
+		if chunks == 1 {
+			scan()
+		} else {
+			wg.Go(scan)
+		}
+	}
+	wg.Wait()
+
+	total := 0
+	for k := range chunks {
+		total += len(nl.chunkNb[k])
+	}
+	if total > math.MaxInt32 {
+		return fmt.Errorf("particles: neighbour list overflow: %d pairs for %d particles, more than an int32 index addresses (%d); reduce the skin or the particle count", total, n, math.MaxInt32)
+	}
+	nl.Neighbors = resize(nl.Neighbors, total)
+	offset := 0
+	for k := range chunks {
+		lo, hi := k*n/chunks, (k+1)*n/chunks
+		// Chunk-local row starts become global by the chunk's offset.
+		for i := lo; i < hi; i++ {
+			nl.Start[i] += int32(offset)
+		}
+		offset += copy(nl.Neighbors[offset:], nl.chunkNb[k])
+	}
+	nl.Start[n] = int32(total)
+	return nil
+}
+
+// scanRows appends the neighbours of rows [lo, hi) to dst and sets
+// Start[i] for those rows relative to the start of dst.
+func (nl *NeighborList) scanRows(pos []r3.Vec, radius []float64, lo, hi int, dst []int32) []int32 {
 	dims := nl.dims
 	periodic := nl.Box.Periodic != [3]bool{}
-	for i := range n {
-		nl.Start[i] = int32(len(nl.Neighbors))
-		rowStart := len(nl.Neighbors)
+	for i := lo; i < hi; i++ {
+		rowStart := len(dst)
+		nl.Start[i] = int32(rowStart)
 		c := int(nl.cellOf[i])
 		cx := c % dims[0]
 		cy := (c / dims[0]) % dims[1]
@@ -287,17 +338,13 @@ func (nl *NeighborList) collectPairs(pos []r3.Vec, radius []float64) error {
 				}
 				cut := ri + radius[j] + nl.Skin
 				if d.X*d.X+d.Y*d.Y+d.Z*d.Z < cut*cut {
-					nl.Neighbors = append(nl.Neighbors, j)
+					dst = append(dst, j)
 				}
 			}
 		}
-		slices.Sort(nl.Neighbors[rowStart:])
-		if len(nl.Neighbors) > math.MaxInt32 {
-			return fmt.Errorf("particles: neighbour list overflow: more than %d pairs at particle index %d of %d; reduce the skin or the particle count", math.MaxInt32, i, n)
-		}
+		slices.Sort(dst[rowStart:])
 	}
-	nl.Start[n] = int32(len(nl.Neighbors))
-	return nil
+	return dst
 }
 
 // wrap maps a cell coordinate along axis a into the grid, reporting false

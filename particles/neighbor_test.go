@@ -38,6 +38,7 @@ func TestNeighborListMatchesBruteForce(t *testing.T) {
 		size       r3.Vec
 	}{
 		{"monodisperse", [3]bool{}, 2000, 0.01, 0.01, r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}},
+		{"large", [3]bool{}, 6000, 0.005, 0.01, r3.Vec{X: 0.5, Y: 0.5, Z: 0.5}},
 		{"polydisperse", [3]bool{}, 2000, 0.002, 0.02, r3.Vec{X: 0.5, Y: 0.4, Z: 0.6}},
 		{"periodic xyz", [3]bool{true, true, true}, 2000, 0.005, 0.015, r3.Vec{X: 0.4, Y: 0.4, Z: 0.4}},
 		{"periodic x", [3]bool{true, false, false}, 1500, 0.005, 0.02, r3.Vec{X: 0.3, Y: 0.5, Z: 0.5}},
@@ -67,6 +68,15 @@ func TestNeighborListMatchesBruteForce(t *testing.T) {
 			}
 			if !slices.Equal(nl.Neighbors, nb) {
 				t.Fatalf("neighbour columns differ (%d pairs)", len(nb))
+			}
+
+			// A parallel build gives the same list.
+			nl.Workers = 3
+			if err := nl.Build(pos, rad); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(nl.Start, start) || !slices.Equal(nl.Neighbors, nb) {
+				t.Fatalf("a build with 3 workers differs from brute force")
 			}
 		})
 	}

@@ -143,6 +143,7 @@ func (sv *Solver) newRun(c *cases.Case) (*run, error) {
 	}
 	box := particles.Box{Min: c.Domain.Min, Max: c.Domain.Max, Periodic: c.Domain.Periodic}
 	r.pairs = newPairs(box, r.skin, l.rolling == rollingEPSD)
+	r.pairs.nl.Workers = workers
 
 	for _, it := range r.insert {
 		if it.ins.Mode == cases.InsertPack {
