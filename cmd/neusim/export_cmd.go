@@ -47,6 +47,7 @@ velocity (m/s) and kinetic stress (Pa).`,
 					CellSize:    c.Float64("cell"),
 					KernelWidth: c.Float64("width"),
 					Base64:      c.Bool("base64"),
+					Logger:      env.log,
 				})
 				if err != nil {
 					return fmt.Errorf("export vtk: %w", err)

@@ -101,7 +101,6 @@ func TestNotLandedCommandsFail(t *testing.T) {
 		{"compare", "hopper"},
 		{"train", "hopper"},
 		{"sweep", "hopper", "--solver", "surrogate", "--param", "friction=0.2,0.3"},
-		{"group", "x.arrow"},
 		{"validate"},
 		{"run", "hopper", "--solver", "surrogate"},
 	} {

@@ -58,23 +58,3 @@ trains the graph network with xLSTM memory, writing the checkpoint to MODEL.`,
 			"generate data with \"neusim run CASE --solver dem\" for now"),
 	}
 }
-
-func groupCommand(env *environment) *cli.Command {
-	return &cli.Command{
-		Name:      "group",
-		Usage:     "fit coarse entities to a particle trajectory and report the reconstruction error (not available yet)",
-		ArgsUsage: "TRAJ",
-		Description: `NOT AVAILABLE YET: the grouping package is not wired to the command in
-this version. The command exits with status 3.
-
-When available, it groups the particles of TRAJ into coarse entities of about
-N particles, reports the compression and the reconstruction error of position
-and velocity per frame and overall, and writes the entity ids into a new
-trajectory and its VTK output.`,
-		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "target", Value: 32, Usage: "target number of particles per entity"},
-			&cli.StringFlag{Name: "out", Value: "out/group", Usage: "directory of the grouped trajectory and report"},
-		},
-		Action: notLanded("grouping is not wired to the command in this version", ""),
-	}
-}

@@ -97,3 +97,42 @@ func totalMass(m []float64) float64 {
 	}
 	return s
 }
+
+func TestGroupWritesEntityIDs(t *testing.T) {
+	out := t.TempDir()
+	if code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--out", out); code != exitOK {
+		t.Fatalf("neusim run exited %d: %s", code, stderr)
+	}
+	grouped := filepath.Join(out, "group")
+	code, stdout, stderr := runCLI(t, "group", filepath.Join(out, "trajectory.arrow"), "--target", "8", "--window", "4", "--out", grouped, "--vtk")
+	if code != exitOK {
+		t.Fatalf("neusim group exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "results in") {
+		t.Errorf("group printed no report:\n%s", stdout)
+	}
+	r, err := trajectory.Open(filepath.Join(grouped, "grouped.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	f, err := r.Frame(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entity) != f.Len() {
+		t.Fatalf("grouped frame has %d entity ids for %d particles", len(f.Entity), f.Len())
+	}
+	entities := map[int32]int{}
+	for _, e := range f.Entity {
+		entities[e]++
+	}
+	// 150 particles at about 8 per entity: between 150/32 and 150/2
+	// entities, since fitted entity sizes stay within [n/4, 4n].
+	if n := len(entities); n < 150/32 || n > 150/2 {
+		t.Errorf("first frame has %d entities for 150 particles at target 8", n)
+	}
+	if _, err := os.Stat(filepath.Join(grouped, "vtk", "particles.pvd")); err != nil {
+		t.Errorf("grouped VTK missing: %v", err)
+	}
+}
