@@ -18,10 +18,15 @@ import (
 // W = C rho_b sqrt(g) (D - k d)^(5/2) with k = 1.5 (Beverloo, Leniger and
 // van de Velde 1961; Nedderman, Statics and Kinematics of Granular
 // Materials, 1992): the exponent by least squares on log W against
-// log(D - k d), and C with the exponent fixed at 5/2. The goal is an
-// exponent within 10 % of 5/2 and C within 15 % of 0.58.
+// log(D - k d), and C with the exponent fixed at 5/2. The exponent must
+// be within 10 % of 5/2.
 //
-// Run with: go test -tags slow -run Beverloo -v -timeout 60m ./solvers/dem/
+// C is only logged here. Beverloo's C = 0.58 was fitted on flat-bottomed
+// bins, and a converging cone feeds the orifice faster (this hopper's
+// half-angle from the vertical is 23 to 27 degrees); TestBeverlooFlat
+// checks C on a flat bottom.
+//
+// Run with: go test -tags slow -run 'Beverloo$' -v -timeout 60m ./solvers/dem/
 func TestBeverloo(t *testing.T) {
 	const (
 		d = 2e-3 // bead diameter, m
@@ -74,9 +79,6 @@ func TestBeverloo(t *testing.T) {
 	t.Logf("bulk density %.0f kg/m^3; fitted exponent %.3f (Beverloo 2.5), C at exponent 2.5 = %.3f (Beverloo 0.58), C of the free fit %.3f", rhoB, n, cFixed, math.Exp(a)/(rhoB*math.Sqrt(g)))
 	if math.Abs(n-2.5)/2.5 > 0.10 {
 		t.Errorf("fitted exponent %.3f is more than 10 %% from 2.5", n)
-	}
-	if math.Abs(cFixed-0.58)/0.58 > 0.15 {
-		t.Errorf("fitted C %.3f is more than 15 %% from 0.58", cFixed)
 	}
 }
 
