@@ -1,24 +1,5 @@
 package lbm
 
-// d3q19 holds the D3Q19 velocities and weights as fixed-size arrays, in
-// the order of D3Q19(), so that loops over them compile without bounds
-// checks.
-var d3q19 = func() (t struct {
-	cx, cy, cz, w [19]float64
-	pairs         [9][2]int
-}) {
-	lat := D3Q19()
-	p := 0
-	for i, c := range lat.C {
-		t.cx[i], t.cy[i], t.cz[i], t.w[i] = float64(c[0]), float64(c[1]), float64(c[2]), lat.W[i]
-		if i < lat.Opp[i] {
-			t.pairs[p] = [2]int{i, lat.Opp[i]}
-			p++
-		}
-	}
-	return t
-}()
-
 // streamCollideD3Q19 is streamCollide for the D3Q19 lattice, one row of
 // nodes along x at a time. Each row's incoming populations are copied
 // velocity by velocity into a row buffer, collided there and copied out
@@ -83,34 +64,40 @@ func (s *Solver) streamCollideD3Q19(lo, hi int, sc *scratch) {
 	}
 }
 
-// collideD3Q19 is collide for the D3Q19 lattice with fixed-size arrays.
+// collideD3Q19 is collide unrolled for the velocity order of D3Q19():
+// rest, +-x, +-y, +-z, then the face diagonals (1,1,0), (-1,-1,0),
+// (1,-1,0), (-1,1,0), the same in the xz and yz planes. Sums run in the
+// generic kernel's order, so the results match it bit for bit.
 func (k *kernel) collideD3Q19(f *[19]float64) {
-	t := &d3q19
+	const w0, w1, w2 = 1.0 / 3, 1.0 / 18, 1.0 / 36
 
 	// Moments, with half the force in the velocity.
-	var rho, mx, my, mz float64
-	for i, fi := range f {
-		rho += fi
-		mx += fi * t.cx[i]
-		my += fi * t.cy[i]
-		mz += fi * t.cz[i]
-	}
+	rho := f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7] + f[8] + f[9] +
+		f[10] + f[11] + f[12] + f[13] + f[14] + f[15] + f[16] + f[17] + f[18]
+	mx := f[1] - f[2] + f[7] - f[8] + f[9] - f[10] + f[11] - f[12] + f[13] - f[14]
+	my := f[3] - f[4] + f[7] - f[8] - f[9] + f[10] + f[15] - f[16] + f[17] - f[18]
+	mz := f[5] - f[6] + f[11] - f[12] - f[13] + f[14] + f[15] - f[16] - f[17] + f[18]
 	ux := mx/rho + 0.5*k.force[0]
 	uy := my/rho + 0.5*k.force[1]
 	uz := mz/rho + 0.5*k.force[2]
 
 	// Relaxation, pair by pair.
+	wp, wm, sp, sm := k.wp, k.wm, k.sp, k.sm
 	fx, fy, fz := rho*k.force[0], rho*k.force[1], rho*k.force[2]
 	base := 1 - 1.5*(ux*ux+uy*uy+uz*uz)
 	uF := ux*fx + uy*fy + uz*fz
-	wp, wm, sp, sm := k.wp, k.wm, k.sp, k.sm
-	f[0] = k.relaxRest(f[0], t.w[0], rho, base, uF)
-	for _, p := range t.pairs {
-		i, j := p[0], p[1]
-		w := t.w[i]
-		cu := t.cx[i]*ux + t.cy[i]*uy + t.cz[i]*uz
-		cF := t.cx[i]*fx + t.cy[i]*fy + t.cz[i]*fz
-		r := w * rho
-		f[i], f[j] = relax(f[i], f[j], r*(base+4.5*cu*cu), 3*r*cu, sp*w*(9*cu*cF-3*uF), sm*3*w*cF, wp, wm)
+	r1, r2 := w1*rho, w2*rho
+	f[0] = f[0] - wp*(f[0]-w0*rho*base) - sp*3*w0*uF
+	pair := func(i int, r, w, cu, cF float64) {
+		f[i], f[i+1] = relax(f[i], f[i+1], r*(base+4.5*cu*cu), 3*r*cu, sp*w*(9*cu*cF-3*uF), sm*3*w*cF, wp, wm)
 	}
+	pair(1, r1, w1, ux, fx)
+	pair(3, r1, w1, uy, fy)
+	pair(5, r1, w1, uz, fz)
+	pair(7, r2, w2, ux+uy, fx+fy)
+	pair(9, r2, w2, ux-uy, fx-fy)
+	pair(11, r2, w2, ux+uz, fx+fz)
+	pair(13, r2, w2, ux-uz, fx-fz)
+	pair(15, r2, w2, uy+uz, fy+fz)
+	pair(17, r2, w2, uy-uz, fy-fz)
 }
