@@ -34,6 +34,9 @@ type SeriesOptions struct {
 	// KernelWidth is the kernel width, m (see fields.Options.Width); 0
 	// means the mean particle diameter of the first frame.
 	KernelWidth float64
+	// FieldsGrid, when set, is the grid of every fields file, in place of
+	// a grid fitted to each frame. Mass outside its kernel reach is lost.
+	FieldsGrid *mesh.Grid
 	// Kernel is the coarse-graining kernel, Gaussian by default.
 	Kernel fields.Kernel
 	// Workers for coarse-graining; 0 means GOMAXPROCS.
@@ -224,9 +227,12 @@ func (s *Series) writeFields(f *particles.Frame) error {
 			return err
 		}
 	}
-	g, err := fields.CoveringGrid(f, s.opt.CellSize, s.fieldOptions)
-	if err != nil {
-		return fmt.Errorf("vtk: frame at step %d: %w", f.Step, err)
+	g := s.opt.FieldsGrid
+	if g == nil {
+		var err error
+		if g, err = fields.CoveringGrid(f, s.opt.CellSize, s.fieldOptions); err != nil {
+			return fmt.Errorf("vtk: frame at step %d: %w", f.Step, err)
+		}
 	}
 	res, err := fields.CoarseGrain(f, g, s.fieldOptions)
 	if err != nil {
@@ -247,6 +253,9 @@ func (s *Series) setFieldOptions(f *particles.Frame) error {
 		sum += 2 * r
 	}
 	d := sum / float64(f.Len())
+	if s.opt.FieldsGrid != nil {
+		s.opt.CellSize = s.opt.FieldsGrid.Spacing
+	}
 	if s.opt.CellSize == 0 {
 		s.opt.CellSize = 2 * d
 	}

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/spatial/r3"
+
 	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/mesh"
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/trajectory"
@@ -181,3 +184,31 @@ func TestExportReloadsCase(t *testing.T) {
 }
 
 var _ solvers.Sink = (*Series)(nil)
+
+func TestSeriesFixedFieldsGrid(t *testing.T) {
+	g, err := mesh.NewGrid(26, 26, 26, 0.004, r3.Vec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s, err := NewSeries(dir, SeriesOptions{Fields: true, FieldsGrid: g, KernelWidth: 0.004})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(11, 11))
+	for i := range 2 {
+		if err := s.WriteFrame(testFrame(rng, int64(i), 20, false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	for _, name := range []string{"fields_000000.vti", "fields_000001.vti"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `WholeExtent="0 25 0 25 0 25" Origin="0 0 0" Spacing="0.004 0.004 0.004"`) {
+			t.Errorf("%s does not use the given grid", name)
+		}
+	}
+}
