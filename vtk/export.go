@@ -28,6 +28,8 @@ type ExportOptions struct {
 	CellSize    float64
 	KernelWidth float64
 	Kernel      fields.Kernel
+	// FieldsGrid, when set, is used for every frame (see SeriesOptions).
+	FieldsGrid *mesh.Grid
 
 	// Base64 writes arrays inline as base64 instead of raw appended
 	// binary.
@@ -69,6 +71,7 @@ func ExportTrajectory(ctx context.Context, trajPath, outDir string, opt ExportOp
 		CellSize:    opt.CellSize,
 		KernelWidth: opt.KernelWidth,
 		Kernel:      opt.Kernel,
+		FieldsGrid:  opt.FieldsGrid,
 		Logger:      log,
 	}
 	if opt.Base64 {
