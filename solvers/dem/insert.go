@@ -94,7 +94,10 @@ func newInserter(c *cases.Case, k int) (*inserter, error) {
 // pack places all particles at time 0 or returns an error naming the
 // insertion and the number it reached.
 func (it *inserter) pack(s *state, w *walls, mat cases.Material) error {
-	grid := newSpatialHash(s, 2*max(it.rmax, maxRadius(s)))
+	grid := newInsertGrid(it.domain, 2*max(it.rmax, maxRadius(s)), s.len()+len(it.radii))
+	for i, p := range s.pos {
+		grid.insert(p, int32(i))
+	}
 	total := len(it.radii)
 	for _, r := range it.radii {
 		if !it.placeOne(s, w, grid, r, 0, mat) {
@@ -127,7 +130,7 @@ func (it *inserter) pour(s *state, w *walls, t float64, mat cases.Material) (pla
 	// Only particles near the region can overlap a new one, unless a
 	// periodic image of the region reaches across the domain.
 	size := 2 * max(it.rmax, maxRadius(s))
-	grid := &spatialHash{size: size, cells: map[[3]int64][]int32{}}
+	grid := newInsertGrid(it.domain, size, s.len()+due)
 	lo, hi := it.region.bounds()
 	margin := r3.Vec{X: size, Y: size, Z: size}
 	lo, hi = r3.Sub(lo, margin), r3.Add(hi, margin)
@@ -149,7 +152,7 @@ func (it *inserter) pour(s *state, w *walls, t float64, mat cases.Material) (pla
 
 // placeOne tries random positions for one sphere of radius r and appends
 // it to s on success.
-func (it *inserter) placeOne(s *state, w *walls, grid *spatialHash, r, t float64, mat cases.Material) bool {
+func (it *inserter) placeOne(s *state, w *walls, grid *insertGrid, r, t float64, mat cases.Material) bool {
 	for range placementAttempts {
 		p, ok := it.region.sample(it.rng.Float64(), it.rng.Float64(), it.rng.Float64(), r)
 		if !ok {
@@ -189,34 +192,86 @@ func maxRadius(s *state) float64 {
 	return m
 }
 
-// spatialHash is a sparse cell grid of particle indices for insertion,
-// where particles may lie anywhere and the grid is built rarely.
-type spatialHash struct {
-	size  float64
-	cells map[[3]int64][]int32
+// insertGrid is a linked-cell grid of particle indices over the domain
+// for insertion. Cells are at least twice the largest radius wide, so a
+// sphere can only overlap particles in the 27 cells around its centre.
+// Points outside the domain are clamped into the edge cells, which keeps
+// that property.
+type insertGrid struct {
+	lo   r3.Vec
+	size r3.Vec // cell edge lengths, m
+	dims [3]int
+	head []int32 // first particle of each cell, -1 for none
+	next []int32 // next particle in the same cell, by particle index
 }
 
-func newSpatialHash(s *state, size float64) *spatialHash {
-	h := &spatialHash{size: size, cells: map[[3]int64][]int32{}}
-	for i, p := range s.pos {
-		h.insert(p, int32(i))
+// newInsertGrid returns an empty grid over d with cells at least size
+// wide, and at most about eight cells per expected particle.
+func newInsertGrid(d cases.Domain, size float64, expected int) *insertGrid {
+	g := &insertGrid{lo: d.Min}
+	l := r3.Sub(d.Max, d.Min)
+	limit := max(4096, 8*expected)
+	for {
+		total := 1
+		for a, la := range []float64{l.X, l.Y, l.Z} {
+			g.dims[a] = max(1, int(la/size))
+			total *= g.dims[a]
+		}
+		if total <= limit {
+			break
+		}
+		size *= 1.26
 	}
-	return h
+	g.size = r3.Vec{X: l.X / float64(g.dims[0]), Y: l.Y / float64(g.dims[1]), Z: l.Z / float64(g.dims[2])}
+	g.head = make([]int32, g.dims[0]*g.dims[1]*g.dims[2])
+	for c := range g.head {
+		g.head[c] = -1
+	}
+	return g
 }
 
-func (h *spatialHash) key(p r3.Vec) [3]int64 {
-	return [3]int64{int64(math.Floor(p.X / h.size)), int64(math.Floor(p.Y / h.size)), int64(math.Floor(p.Z / h.size))}
+func (g *insertGrid) coord(p r3.Vec) [3]int {
+	return [3]int{
+		min(max(int(math.Floor((p.X-g.lo.X)/g.size.X)), 0), g.dims[0]-1),
+		min(max(int(math.Floor((p.Y-g.lo.Y)/g.size.Y)), 0), g.dims[1]-1),
+		min(max(int(math.Floor((p.Z-g.lo.Z)/g.size.Z)), 0), g.dims[2]-1),
+	}
 }
 
-func (h *spatialHash) insert(p r3.Vec, i int32) {
-	k := h.key(p)
-	h.cells[k] = append(h.cells[k], i)
+func (g *insertGrid) insert(p r3.Vec, i int32) {
+	for int(i) >= len(g.next) {
+		g.next = append(g.next, -1)
+	}
+	k := g.coord(p)
+	c := (k[2]*g.dims[1]+k[1])*g.dims[0] + k[0]
+	g.next[i] = g.head[c]
+	g.head[c] = i
+}
+
+// overlaps reports whether a sphere at p with radius r overlaps a
+// particle in the grid.
+func (g *insertGrid) overlaps(s *state, p r3.Vec, r float64) bool {
+	k := g.coord(p)
+	for z := max(k[2]-1, 0); z <= min(k[2]+1, g.dims[2]-1); z++ {
+		for y := max(k[1]-1, 0); y <= min(k[1]+1, g.dims[1]-1); y++ {
+			for x := max(k[0]-1, 0); x <= min(k[0]+1, g.dims[0]-1); x++ {
+				for j := g.head[(z*g.dims[1]+y)*g.dims[0]+x]; j >= 0; j = g.next[j] {
+					d := r3.Sub(p, s.pos[j])
+					sum := r + s.radius[j]
+					if r3.Dot(d, d) < sum*sum {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // overlapsImages is overlaps for p and, along the periodic axes of d, its
 // images one period away, so a sphere near a periodic boundary is checked
 // against the particles across it.
-func (h *spatialHash) overlapsImages(s *state, p r3.Vec, r float64, d cases.Domain) bool {
+func (h *insertGrid) overlapsImages(s *state, p r3.Vec, r float64, d cases.Domain) bool {
 	l := r3.Sub(d.Max, d.Min)
 	shifts := func(periodic bool, length float64) []float64 {
 		if periodic {
@@ -229,27 +284,6 @@ func (h *spatialHash) overlapsImages(s *state, p r3.Vec, r float64, d cases.Doma
 			for _, sz := range shifts(d.Periodic[2], l.Z) {
 				if h.overlaps(s, r3.Add(p, r3.Vec{X: sx, Y: sy, Z: sz}), r) {
 					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// overlaps reports whether a sphere at p with radius r overlaps a hashed
-// particle. Cells are at least twice the largest radius wide, so only the
-// 27 surrounding cells can hold one.
-func (h *spatialHash) overlaps(s *state, p r3.Vec, r float64) bool {
-	k := h.key(p)
-	for dx := int64(-1); dx <= 1; dx++ {
-		for dy := int64(-1); dy <= 1; dy++ {
-			for dz := int64(-1); dz <= 1; dz++ {
-				for _, j := range h.cells[[3]int64{k[0] + dx, k[1] + dy, k[2] + dz}] {
-					d := r3.Sub(p, s.pos[j])
-					sum := r + s.radius[j]
-					if r3.Dot(d, d) < sum*sum {
-						return true
-					}
 				}
 			}
 		}
