@@ -28,9 +28,10 @@
 // # Determinism
 //
 // Forces are computed on all workers but summed per particle in a fixed
-// order (each contact's force goes to a per-contact buffer, then every
-// particle adds its contacts in ascending pair order), so trajectories are
-// bit for bit the same for any number of workers.
+// order. Each particle's row of the neighbour list sums the forces on it
+// in list order and leaves each partner's share in a per-pair buffer.
+// Every partner then adds those shares in ascending pair order. So
+// trajectories are bit for bit the same for any number of workers.
 //
 // # Errors
 //
