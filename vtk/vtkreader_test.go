@@ -183,6 +183,9 @@ func TestParticlesReadByVTK(t *testing.T) {
 		enc    Encoding
 	}{{50, false, Raw}, {50, true, Base64}, {0, false, Raw}, {1, true, Raw}, {0, true, Base64}} {
 		f := testFrame(rng, int64(10*i), c.n, c.entity)
+		if i == 3 {
+			f.OutletCount, f.OutletMass = nil, nil // a case without outlets
+		}
 		path := filepath.Join(dir, fmt.Sprintf("p%d.vtp", i))
 		if err := WriteParticles(path, f, c.enc); err != nil {
 			t.Fatal(err)
