@@ -132,8 +132,13 @@ func (s *Solver) Run(ctx context.Context, sink FieldSink, progress solvers.Progr
 		if done {
 			break
 		}
+		// Between frames, look for divergence at the pace of the progress
+		// reports, so a long interval does not hide it.
 		if now := time.Now(); now.Sub(lastReport) >= progressInterval {
 			lastReport = now
+			if err := check(); err != nil {
+				return err
+			}
 			report()
 		}
 	}
