@@ -1,0 +1,44 @@
+// Package pipeline joins neusim's parts into the surrogate workflow:
+// generate DEM training data over sampled design variants, train a
+// surrogate on it, run the surrogate as a solver, and compare it with DEM.
+//
+// # Data
+//
+// GenerateData samples design variants of a case by Latin hypercube inside
+// the parameters' ranges, runs the DEM solver on each (several jobs at
+// once, the cores shared between them) and stores one trajectory per
+// variant. It is resumable: a finished trajectory of the same parameter
+// values is reused.
+//
+// # Training
+//
+// Train cuts each trajectory, from the handover time on (see Solver), into
+// short sequences of coarse frames. Each sequence is grouped into entities
+// at its first frame (grouping.FitSettings), every frame is restricted to
+// entity states, and entities that lose a member through an outlet within
+// the sequence are left out of it, because their centre would jump. The
+// surrogate is trained on the sequences of all but the held-out variants,
+// whose one-step error against the constant-velocity baseline is logged as
+// the validation loss. The checkpoint records the case and its hash, the
+// trained parameter ranges, the pipeline Settings, the normalisation, the
+// seed and a summary of the data.
+//
+// # Solver
+//
+// Solver implements solvers.Solver: DEM up to the handover, then the
+// surrogate advancing entities with the particles carried along, wall
+// projection, outlet removal and regrouping. See Solver for the details.
+//
+// # Comparison
+//
+// Compare runs DEM and the surrogate on one variant and writes a report
+// (Markdown, JSON and PNG plots) with the relative errors of the mass flow
+// rate and the discharge time, a solid-fraction field error over time,
+// particle position errors and the wall times.
+//
+// # Errors
+//
+// Bad input (an unknown case, a model for another case, an output interval
+// that is not a multiple of the model's time step) is returned as an error
+// that starts with "pipeline:" and names the value and the fix.
+package pipeline

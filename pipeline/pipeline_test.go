@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/grouping"
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/solvers"
+	"github.com/neusim/neusim/surrogate"
+)
+
+const tinyCase = "testdata/tiny_hopper.yaml"
+
+// trainTiny generates two variants of the tiny hopper and trains a very
+// small model on them; it returns the model path.
+func trainTiny(t *testing.T) (string, []Variant) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	data, err := GenerateData(ctx, tinyCase, DataOptions{Dir: filepath.Join(dir, "data"), Variants: 2, Seed: 5, Jobs: 2, Cores: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "tiny.safetensors")
+	_, err = Train(ctx, TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 10, Window: 2}, ValidateEvery: 5, Workers: 2, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model, data
+}
+
+// runFrames runs the solver on the tiny case and returns copies of its frames.
+func runFrames(t *testing.T, s solvers.Solver, set []string) []*particles.Frame {
+	t.Helper()
+	c, err := cases.Load(tinyCase, cases.Options{Set: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frames []*particles.Frame
+	err = s.Run(context.Background(), c, solvers.SinkFunc(func(f *particles.Frame) error {
+		frames = append(frames, f.Clone())
+		return nil
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frames
+}
+
+func TestPipelineTinyHopper(t *testing.T) {
+	model, data := trainTiny(t)
+
+	// A second call reuses the complete trajectories.
+	again, err := GenerateData(context.Background(), tinyCase, DataOptions{Dir: filepath.Dir(data[0].Path), Variants: 2, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range again {
+		if !v.Reused {
+			t.Errorf("variant %d was run again; want the existing trajectory reused", v.Index)
+		}
+	}
+
+	s, err := NewSolver(model, SolverOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Name() != "surrogate" {
+		t.Errorf("Name() = %q, want surrogate", s.Name())
+	}
+	frames := runFrames(t, s, nil)
+
+	// One frame per output interval, from 0 to the duration.
+	c, _ := cases.Load(tinyCase, cases.Options{})
+	want := int(math.Round(c.Solver.Duration/c.Solver.OutputInterval)) + 1
+	if len(frames) != want {
+		t.Fatalf("%d frames, want %d", len(frames), want)
+	}
+	for i, f := range frames {
+		if d := f.Time - float64(i)*c.Solver.OutputInterval; math.Abs(d) > 1e-9 {
+			t.Errorf("frame %d at %g s, want %g s", i, f.Time, float64(i)*c.Solver.OutputInterval)
+		}
+	}
+
+	// Mass and count: remaining plus discharged plus lost through the
+	// domain boundary equals the initial amount; lost is known at the end.
+	m0, n0 := totalMass(frames[0]), frames[0].Len()
+	st := s.LastRun()
+	for i, f := range frames {
+		lost, lostMass := 0, 0.0
+		if i == len(frames)-1 {
+			lost, lostMass = st.Lost, st.LostMass
+		}
+		var out float64
+		var cnt int64
+		for o := range f.OutletMass {
+			out += f.OutletMass[o]
+			cnt += f.OutletCount[o]
+		}
+		m := totalMass(f) + out + lostMass
+		if i < len(frames)-1 && m > m0*(1+1e-12) || i == len(frames)-1 && math.Abs(m-m0) > 1e-12*m0 {
+			t.Errorf("frame %d: remaining %g kg + discharged %g kg + lost %g kg = %g kg, want the initial %g kg", i, totalMass(f), out, lostMass, m, m0)
+		}
+		if n := int64(f.Len()) + cnt + int64(lost); i < len(frames)-1 && n > int64(n0) || i == len(frames)-1 && n != int64(n0) {
+			t.Errorf("frame %d: %d particles + %d discharged + %d lost, want %d", i, f.Len(), cnt, lost, n0)
+		}
+		if err := f.Validate(); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// The same model gives the same frames with another worker count.
+	s1, err := NewSolver(model, SolverOptions{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s1.Close()
+	other := runFrames(t, s1, nil)
+	for i := range frames {
+		if !sameFrame(frames[i], other[i]) {
+			t.Errorf("frame %d differs between 2 workers and 1 worker", i)
+			break
+		}
+	}
+}
+
+func totalMass(f *particles.Frame) float64 {
+	var m float64
+	for _, x := range f.Mass {
+		m += x
+	}
+	return m
+}
+
+func sameFrame(a, b *particles.Frame) bool {
+	if a.Len() != b.Len() || a.Time != b.Time {
+		return false
+	}
+	for i := range a.ID {
+		if a.ID[i] != b.ID[i] || a.Pos[i] != b.Pos[i] || a.Vel[i] != b.Vel[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func groupingTarget(n int) grouping.Settings { return grouping.Settings{TargetSize: n} }
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -1,0 +1,284 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/spatial/r3"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/grouping"
+	"github.com/neusim/neusim/mesh"
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/surrogate"
+)
+
+// rollout is the coupled entity-particle state of a surrogate run after
+// the handover.
+type rollout struct {
+	c        *cases.Case
+	walls    []mesh.Surface
+	feat     surrogate.Features
+	settings Settings
+	workers  int
+	dt       float64 // coarse step, s
+	t        float64 // simulated time of frame, s
+
+	frame *particles.Frame // particles, with Entity from bind
+	bind  *grouping.Binding
+	ents  *grouping.Entities // restricted from frame
+	state *surrogate.RolloutState
+	pred  *surrogate.ModelPredictor
+
+	acc, dgrad []float64
+	contacts   []mesh.Contact
+	regroups   int
+	lost       int     // particles that left the domain other than through an outlet
+	lostMass   float64 // their mass, kg
+}
+
+// newRollout groups the last frame of history and starts the entity
+// state with the finite-difference velocities of the earlier frames.
+func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64) (*rollout, error) {
+	for a, p := range c.Domain.Periodic {
+		if p {
+			// NOTE: members of an entity that straddles a periodic boundary
+			// would be prolonged with the wrong offsets; not implemented.
+			return nil, fmt.Errorf("pipeline: case %s: the domain is periodic along axis %d; the surrogate solver supports only closed domains", c.Name, a)
+		}
+	}
+	walls, err := caseWalls(c)
+	if err != nil {
+		return nil, err
+	}
+	h := len(history) - 1
+	f := history[h].Clone()
+	f.Step = step
+	r := &rollout{c: c, walls: walls, feat: s.meta.Features, settings: s.settings, workers: s.opt.Workers,
+		dt: s.meta.Training.Dt, t: f.Time, frame: f}
+	r.pred = &surrogate.ModelPredictor{B: s.b, Model: s.model, Feat: s.meta.Features, Norm: s.meta.Normalisation}
+	if f.Len() == 0 {
+		return r, nil
+	}
+
+	g, _, err := grouping.FitSettings([]*particles.Frame{f}, s.settings.Grouping, r.workers)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: grouping at the handover: %w", err)
+	}
+	r.bind = g.Bind(f)
+	f.Entity = append(f.Entity[:0], r.bind.Entity...)
+	centres := make([][]r3.Vec, len(history))
+	for j, hf := range history {
+		var e grouping.Entities
+		if err := g.Bind(hf).Restrict(hf, len(c.Materials), &e); err != nil {
+			return nil, fmt.Errorf("pipeline: restriction at %g s: %w", hf.Time, err)
+		}
+		centres[j] = e.Centre
+		if j == h {
+			r.ents = &e
+		}
+	}
+	n := g.Len()
+	vels := make([][]float64, r.feat.History)
+	for j := range vels {
+		v := make([]float64, 3*n)
+		for k := 0; k < n; k++ {
+			d := r3.Scale(1/r.dt, r3.Sub(centres[j+1][k], centres[j][k]))
+			v[3*k], v[3*k+1], v[3*k+2] = d.X, d.Y, d.Z
+		}
+		vels[j] = v
+	}
+	r.state = &surrogate.RolloutState{Time: f.Time, Vels: vels}
+	r.refreshState()
+	return r, nil
+}
+
+// refreshState rebuilds the model input frame from the entity state and
+// the walls at the current time.
+func (r *rollout) refreshState() {
+	wt := grouping.WallFeatures(r.ents, r.walls, r.t, r.feat.Radius, r.workers)
+	r.state.Frame = entityFrame(r.ents, allEntities(r.ents.Len()), wt)
+	r.state.Time = r.t
+}
+
+// step advances the run by one coarse step; k counts the steps.
+func (r *rollout) step(k int) error {
+	r.frame.Step++
+	if r.frame.Len() == 0 {
+		r.t += r.dt
+		r.frame.Time = r.t
+		return nil
+	}
+	n := r.ents.Len()
+	if len(r.acc) != 3*n {
+		r.acc, r.dgrad = make([]float64, 3*n), make([]float64, 9*n)
+	}
+
+	// Predict and advance the entities.
+	if err := r.pred.Predict(r.state, r.acc, r.dgrad); err != nil {
+		return fmt.Errorf("pipeline: surrogate step at %g s: %w", r.t, err)
+	}
+	if err := (surrogate.Euler{}).Advance(r.state, r.acc, r.dgrad, r.dt); err != nil {
+		return fmt.Errorf("pipeline: surrogate step at %g s: %w", r.t, err)
+	}
+	next := r.ents.Clone()
+	cur := r.state.Vels[len(r.state.Vels)-1]
+	for i := 0; i < n; i++ {
+		p := r.state.Frame.Pos[3*i : 3*i+3]
+		next.Centre[i] = r3.Vec{X: p[0], Y: p[1], Z: p[2]}
+		next.Vel[i] = r3.Vec{X: cur[3*i], Y: cur[3*i+1], Z: cur[3*i+2]}
+		copy(next.Grad[i][:], r.state.Frame.Grad[9*i:9*i+9])
+		next.Omega[i] = next.Grad[i].Axial()
+	}
+	next.Time = r.t + r.dt
+
+	// Move the particles with their entities, then keep them out of the
+	// walls and take out those that left.
+	r.bind.Prolong(r.frame, r.ents, next, r.dt, r.workers)
+	r.t += r.dt
+	r.frame.Time = r.t
+	r.constrainWalls()
+	if r.removeLeft() > 0 {
+		r.bind = r.bind.Grouping.Bind(r.frame)
+	}
+
+	// Restrict back, and set the current velocity to the finite difference
+	// of the centre, as in training, for entities that kept their members.
+	var ents grouping.Entities
+	if err := r.bind.Restrict(r.frame, len(r.c.Materials), &ents); err != nil {
+		return fmt.Errorf("pipeline: restriction at %g s: %w", r.t, err)
+	}
+	emptied := false
+	for i := 0; i < n; i++ {
+		v := ents.Vel[i]
+		if ents.Count[i] == r.ents.Count[i] {
+			v = r3.Scale(1/r.dt, r3.Sub(ents.Centre[i], r.ents.Centre[i]))
+		}
+		cur[3*i], cur[3*i+1], cur[3*i+2] = v.X, v.Y, v.Z
+		emptied = emptied || ents.Count[i] == 0
+	}
+	r.ents = &ents
+
+	if emptied || k%r.settings.RegroupEvery == 0 {
+		if err := r.regroup(); err != nil {
+			return err
+		}
+	}
+	r.frame.Entity = append(r.frame.Entity[:0], r.bind.Entity...)
+	if r.frame.Len() > 0 {
+		r.refreshState()
+	}
+	return nil
+}
+
+// regroup adapts the entities to the particles and carries the velocity
+// history and the model memory over, weighted by mass.
+func (r *rollout) regroup() error {
+	if r.frame.Len() == 0 {
+		return nil
+	}
+	_, bind, ents, remap, stats, err := grouping.Regroup(r.bind, r.frame, grouping.RegroupOptions{
+		TargetSize: r.settings.Grouping.TargetSize, Materials: len(r.c.Materials), Workers: r.workers})
+	if err != nil {
+		return fmt.Errorf("pipeline: regrouping at %g s: %w", r.t, err)
+	}
+	if err := r.pred.Regroup(surrogate.RemapFromGrouping(remap)); err != nil {
+		return fmt.Errorf("pipeline: regrouping at %g s: %w", r.t, err)
+	}
+	for j, v := range r.state.Vels {
+		r.state.Vels[j] = remapVelocities(remap, v, ents)
+	}
+	r.bind, r.ents = bind, ents
+	r.regroups++
+	_ = stats
+	return nil
+}
+
+// remapVelocities returns the velocities (N×3, m/s) of the new entities
+// of a regrouping: the mass-weighted mean of their parents', and for the
+// share of mass without a parent the restricted velocity of ents.
+func remapVelocities(rm *grouping.Remap, old []float64, ents *grouping.Entities) []float64 {
+	n := rm.Len()
+	out := make([]float64, 3*n)
+	for c := 0; c < n; c++ {
+		var w float64
+		var v r3.Vec
+		for j := rm.Start[c]; j < rm.Start[c+1]; j++ {
+			p, wj := rm.Parent[j], rm.Weight[j]
+			v = r3.Add(v, r3.Scale(wj, r3.Vec{X: old[3*p], Y: old[3*p+1], Z: old[3*p+2]}))
+			w += wj
+		}
+		if w < 1 {
+			v = r3.Add(v, r3.Scale(1-w, ents.Vel[c]))
+		}
+		out[3*c], out[3*c+1], out[3*c+2] = v.X, v.Y, v.Z
+	}
+	return out
+}
+
+// constrainWalls moves every particle that overlaps an active wall back
+// along the contact normal until it only touches it, and removes the
+// velocity component into the wall. The DEM contact force would push it
+// out over several steps; the surrogate has no contact forces, so the
+// projection stands in for them. Overlaps are those mesh.Surface.Contacts
+// reports, so a centre more than one radius behind a face is not caught.
+func (r *rollout) constrainWalls() {
+	f := r.frame
+	for i := range f.Pos {
+		for _, w := range r.walls {
+			if a, ok := w.(interface{ Active(float64) bool }); ok && !a.Active(r.t) {
+				continue
+			}
+			r.contacts = w.Contacts(f.Pos[i], f.Radius[i], r.t, r.contacts[:0])
+			for _, ct := range r.contacts {
+				f.Pos[i] = r3.Add(f.Pos[i], r3.Scale(ct.Overlap, ct.Normal))
+				rel := r3.Sub(f.Vel[i], ct.Velocity)
+				if vn := r3.Dot(rel, ct.Normal); vn < 0 {
+					f.Vel[i] = r3.Sub(f.Vel[i], r3.Scale(vn, ct.Normal))
+				}
+			}
+		}
+	}
+}
+
+// removeLeft removes the particles whose centre is inside an outlet,
+// counting them for that outlet, or outside the domain, and returns how
+// many it removed.
+func (r *rollout) removeLeft() int {
+	f := r.frame
+	if len(f.OutletCount) < len(r.c.Outlets) {
+		f.OutletCount = append(f.OutletCount, make([]int64, len(r.c.Outlets)-len(f.OutletCount))...)
+		f.OutletMass = append(f.OutletMass, make([]float64, len(r.c.Outlets)-len(f.OutletMass))...)
+	}
+	lo, hi := r.c.Domain.Min, r.c.Domain.Max
+	kept := 0
+	for i := range f.ID {
+		p := f.Pos[i]
+		outlet := -1
+		for o, out := range r.c.Outlets {
+			if out.Region.Contains(p) {
+				outlet = o
+				break
+			}
+		}
+		outside := p.X < lo.X || p.X > hi.X || p.Y < lo.Y || p.Y > hi.Y || p.Z < lo.Z || p.Z > hi.Z
+		switch {
+		case outlet >= 0:
+			f.OutletCount[outlet]++
+			f.OutletMass[outlet] += f.Mass[i]
+			continue
+		case outside:
+			r.lost++
+			r.lostMass += f.Mass[i]
+			continue
+		}
+		f.ID[kept], f.Pos[kept], f.Vel[kept], f.Omega[kept] = f.ID[i], f.Pos[i], f.Vel[i], f.Omega[i]
+		f.Radius[kept], f.Mass[kept], f.Material[kept] = f.Radius[i], f.Mass[i], f.Material[i]
+		if f.Entity != nil {
+			f.Entity[kept] = f.Entity[i]
+		}
+		kept++
+	}
+	removed := f.Len() - kept
+	f.Resize(kept)
+	return removed
+}

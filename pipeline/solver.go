@@ -1,0 +1,262 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/kernels"
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/solvers"
+	"github.com/neusim/neusim/solvers/dem"
+	"github.com/neusim/neusim/surrogate"
+)
+
+// SolverOptions configures the surrogate solver. The zero value is usable.
+type SolverOptions struct {
+	// Workers is the number of goroutines of the model, the grouping and
+	// the DEM settling phase; zero means GOMAXPROCS. Results do not
+	// depend on it.
+	Workers int
+	// Logger receives the handover, regroupings and warnings, such as a
+	// parameter outside the trained range. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Solver runs a trained surrogate as a solvers.Solver.
+//
+// A run has two phases. The DEM solver simulates the case from its
+// initial state up to the handover time: the latest wall removal (a
+// hopper's gate), but at least History coarse steps, rounded up to a
+// coarse step. The surrogate was trained on the flow after that time and
+// has not learned insertion and settling, so DEM does that part, and its
+// frames go to the sink unchanged except for an Entity column of
+// particles.NoEntity. From the handover on, the particles are grouped with
+// the checkpoint's settings and the model advances the entities by coarse
+// steps of the training time step. Every coarse step the members are
+// moved with their entity (grouping.Binding.Prolong), pushed out of the
+// active walls, removed and counted when they enter an outlet or leave
+// the domain, and restricted back to entity states; entities are
+// regrouped every RegroupEvery steps and whenever one has lost all its
+// members. Frames with entity ids go to the sink at every output
+// interval, so observables, trajectories and VTK work as with DEM.
+//
+// Frame.Step counts DEM steps up to the handover and one per coarse step
+// after it.
+type Solver struct {
+	path     string
+	opt      SolverOptions
+	log      *slog.Logger
+	b        *kernels.CPU[float32]
+	model    *surrogate.Model[float32]
+	meta     surrogate.Metadata
+	settings Settings
+	last     RunStats
+}
+
+// RunStats describes the last run of a Solver.
+type RunStats struct {
+	Handover    float64 // time the surrogate took over from DEM, s
+	CoarseSteps int     // surrogate steps taken
+	Regroupings int
+	// Lost and LostMass count the particles, and their mass in kg, that
+	// left the domain other than through an outlet. Outlet counts in the
+	// frames do not include them, so remaining + discharged + lost is the
+	// initial amount.
+	Lost     int
+	LostMass float64
+	DEMWallS float64 // wall time of the DEM phase, s
+	WallS    float64 // wall time of the whole run, s
+}
+
+var _ solvers.Solver = (*Solver)(nil)
+
+// NewSolver loads the checkpoint at modelPath.
+func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b := kernels.NewCPU[float32](opt.Workers)
+	m, meta, err := surrogate.LoadCheckpoint(modelPath, b)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	var st Settings
+	if len(meta.Grouping) == 0 {
+		b.Close()
+		return nil, fmt.Errorf("pipeline: model %s has no pipeline settings in its metadata (field grouping); it was not trained by pipeline.Train", modelPath)
+	}
+	if err := json.Unmarshal(meta.Grouping, &st); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("pipeline: model %s: metadata field grouping: %w", modelPath, err)
+	}
+	if !(meta.Training.Dt > 0) {
+		b.Close()
+		return nil, fmt.Errorf("pipeline: model %s: training time step %g s in the metadata; want a positive value", modelPath, meta.Training.Dt)
+	}
+	return &Solver{path: modelPath, opt: opt, log: log, b: b, model: m, meta: meta, settings: st.withDefaults()}, nil
+}
+
+// Name returns "surrogate".
+func (s *Solver) Name() string { return "surrogate" }
+
+// Metadata returns the checkpoint's metadata.
+func (s *Solver) Metadata() surrogate.Metadata { return s.meta }
+
+// LastRun returns the statistics of the last call to Run. Run must not be
+// called concurrently on one Solver when they are used.
+func (s *Solver) LastRun() RunStats { return s.last }
+
+// Close releases the model's compute backend.
+func (s *Solver) Close() { s.b.Close() }
+
+// checkCase rejects a case the model was not trained for and warns about
+// parameters outside the trained ranges.
+func (s *Solver) checkCase(c *cases.Case) (coarse int, err error) {
+	if c.Name != s.meta.Case {
+		return 0, fmt.Errorf("pipeline: model %s was trained on case %q, not %q", s.path, s.meta.Case, c.Name)
+	}
+	if h, err := CaseHash(c); err == nil && h != s.meta.CaseHash {
+		s.log.Warn("pipeline: the case file differs from the one the model was trained on", "case", c.Source, "model", s.path)
+	}
+	for name, r := range s.meta.ParamRanges {
+		if x, ok := c.Values[name]; ok && (x < r[0] || x > r[1]) {
+			s.log.Warn("pipeline: parameter outside the trained range; the surrogate extrapolates",
+				"parameter", name, "value", x, "trained_min", r[0], "trained_max", r[1])
+		}
+	}
+	for _, in := range c.Insertions {
+		if in.Mode == cases.InsertPour {
+			// NOTE: particles poured after the handover would need grouping
+			// on insertion (grouping.Regroup does it) and initial entity
+			// velocities; this path has never been trained or tested.
+			return 0, fmt.Errorf("pipeline: case %s: insertion %q pours particles; the surrogate solver supports only packed insertions", c.Name, in.Name)
+		}
+	}
+	dt, out := s.meta.Training.Dt, c.Solver.OutputInterval
+	ratio := out / dt
+	coarse = int(math.Round(ratio))
+	if coarse < 1 || math.Abs(ratio-float64(coarse)) > 1e-6*ratio {
+		return 0, fmt.Errorf("pipeline: case %s: output interval %g s is not a multiple of the model's time step %g s; set solver.output_interval to a multiple of it",
+			c.Name, out, dt)
+	}
+	return coarse, nil
+}
+
+// Run simulates c: DEM up to the handover, the surrogate after it.
+func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, progress solvers.ProgressFunc) error {
+	start := time.Now()
+	perOutput, err := s.checkCase(c)
+	if err != nil {
+		return err
+	}
+	dt := s.meta.Training.Dt
+	hist := s.meta.Features.History
+	handover := handoverTime(c, dt, hist)
+	if handover >= c.Solver.Duration {
+		s.log.Warn("pipeline: the handover time is not before the end of the run; DEM runs all of it", "handover_s", handover, "duration_s", c.Solver.Duration)
+		handover = c.Solver.Duration
+	}
+
+	// DEM phase, keeping the frames of the last History+1 coarse steps.
+	s.last = RunStats{Handover: handover}
+	defer func() { s.last.WallS = time.Since(start).Seconds() }()
+	history, step, err := s.settle(ctx, c, handover, sink, progress, start)
+	s.last.DEMWallS = time.Since(start).Seconds()
+	if err != nil || handover >= c.Solver.Duration {
+		return err
+	}
+	s.log.Info("pipeline: handing over from DEM to the surrogate", "time_s", handover, "particles", history[hist].Len(), "dem_wall_s", time.Since(start).Seconds())
+
+	r, err := newRollout(s, c, history, step)
+	if err != nil {
+		return err
+	}
+	total := int(math.Floor((c.Solver.Duration-handover)/dt + 1e-9))
+	last := time.Now()
+	for k := 1; k <= total; k++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := r.step(k)
+		s.last.CoarseSteps, s.last.Regroupings, s.last.Lost, s.last.LostMass = k, r.regroups, r.lost, r.lostMass
+		if err != nil {
+			return err
+		}
+		if k%perOutput == 0 {
+			r.frame.Time = handover + float64(k)*dt
+			if err := sink.WriteFrame(r.frame); err != nil {
+				return err
+			}
+		}
+		if progress != nil && (k == total || time.Since(last) > 200*time.Millisecond) {
+			last = time.Now()
+			progress(solvers.Progress{Step: r.frame.Step, Steps: step + int64(total), Time: handover + float64(k)*dt,
+				Duration: c.Solver.Duration, Particles: r.frame.Len(), Elapsed: time.Since(start)})
+		}
+	}
+	if r.lost > 0 {
+		s.log.Warn("pipeline: particles left the domain other than through an outlet", "count", r.lost, "mass_kg", r.lostMass)
+	}
+	s.log.Info("pipeline: surrogate run done", "coarse_steps", total, "regroupings", r.regroups, "particles", r.frame.Len(), "wall_s", time.Since(start).Seconds())
+	return nil
+}
+
+// settle runs DEM from the start to the handover time, sends the frames at
+// the case's output interval to sink and returns the frames at the last
+// History+1 coarse steps, oldest first, with the DEM step count.
+func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, sink solvers.Sink, progress solvers.ProgressFunc, start time.Time) ([]*particles.Frame, int64, error) {
+	dt, out := s.meta.Training.Dt, c.Solver.OutputInterval
+	hist := s.meta.Features.History
+	cc := *c
+	cc.Solver.Duration = handover
+	cc.Solver.OutputInterval = dt
+	history := make([]*particles.Frame, 0, hist+1)
+	var step int64
+	fwd := solvers.SinkFunc(func(f *particles.Frame) error {
+		if f.Time >= handover-(float64(hist)+0.5)*dt {
+			if len(history) == hist+1 {
+				history = append(history[:0], history[1:]...)
+			}
+			history = append(history, f.Clone())
+		}
+		step = f.Step
+		k := f.Time / out
+		if math.Abs(k-math.Round(k)) > 1e-6 {
+			return nil
+		}
+		g := f.Clone()
+		g.Entity = make([]int32, g.Len())
+		for i := range g.Entity {
+			g.Entity[i] = particles.NoEntity
+		}
+		return sink.WriteFrame(g)
+	})
+	wrap := progress
+	if progress != nil {
+		wrap = func(p solvers.Progress) {
+			p.Duration = c.Solver.Duration
+			p.Elapsed = time.Since(start)
+			progress(p)
+		}
+	}
+	err := dem.New(dem.Options{Workers: s.opt.Workers, Logger: s.log}).Run(ctx, &cc, fwd, wrap)
+	if err != nil {
+		return nil, 0, err
+	}
+	if handover < c.Solver.Duration && len(history) != hist+1 {
+		return nil, 0, fmt.Errorf("pipeline: DEM phase of case %s wrote %d frames within %d coarse steps of the handover at %g s; want %d",
+			c.Name, len(history), hist, handover, hist+1)
+	}
+	return history, step, nil
+}
