@@ -1,27 +1,16 @@
 package sweep
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"path/filepath"
 	"sort"
-	"strconv"
 
-	"github.com/neusim/neusim/internal/atomicfile"
+	"github.com/neusim/neusim/table"
 )
 
-// Table is the merged results of a sweep, one row per variant in index
-// order. Numeric cells are NaN where a variant has no value.
-type Table struct {
-	Header  []string   // column names, with the unit in brackets where there is one
-	Numeric []bool     // whether each column holds numbers
-	Rows    [][]string // formatted cells
-}
-
-// Merge reads every result of the sweep in dir, writes dir/results.csv
-// and the plots under dir/plots, and returns the number of results and
-// how many of them failed.
+// Merge reads every result of the sweep in dir, writes the merged table
+// as dir/results.csv and dir/results.parquet and the plots under
+// dir/plots, and returns the number of results and how many of them
+// failed.
 func Merge(dir string) (n, failed int, err error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
@@ -32,15 +21,11 @@ func Merge(dir string) (n, failed int, err error) {
 		return 0, 0, err
 	}
 	t := buildTable(m, results)
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(t.Header); err != nil {
+	if err := table.WriteCSV(filepath.Join(dir, "results.csv"), t); err != nil {
 		return 0, 0, err
 	}
-	if err := w.WriteAll(t.Rows); err != nil {
-		return 0, 0, err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, "results.csv"), buf.Bytes(), 0o644); err != nil {
+	meta := map[string]string{"neusim.case": m.Case, "neusim.solver": m.Solver}
+	if err := table.WriteParquet(filepath.Join(dir, "results.parquet"), t, meta); err != nil {
 		return 0, 0, err
 	}
 	if err := writePlots(filepath.Join(dir, "plots"), m, results); err != nil {
@@ -54,7 +39,11 @@ func Merge(dir string) (n, failed int, err error) {
 	return len(results), failed, nil
 }
 
-func buildTable(m *Manifest, results map[int]Result) Table {
+// buildTable lays out one row per result in variant order: the variant
+// index, the swept parameters, every summary observable, the relative
+// errors of verified variants, then wall time, solver, model, status and
+// error. Numeric cells are NaN where a variant has no value.
+func buildTable(m *Manifest, results map[int]Result) *table.Table {
 	obs := map[string]string{} // summary key -> unit
 	rel := map[string]bool{}
 	for _, r := range results {
@@ -65,67 +54,52 @@ func buildTable(m *Manifest, results map[int]Result) Table {
 			rel[k] = true
 		}
 	}
-	obsKeys := sortedKeys(obs)
-	relKeys := sortedKeys(rel)
-
-	var t Table
-	add := func(name string, numeric bool) {
-		t.Header = append(t.Header, name)
-		t.Numeric = append(t.Numeric, numeric)
-	}
-	add("variant", true)
-	for i, p := range m.Params {
-		add(withUnit(p, m.Units[i]), true)
-	}
-	for _, k := range obsKeys {
-		add(withUnit(k, obs[k]), true)
-	}
-	for _, k := range relKeys {
-		add("rel_error."+k, true)
-	}
-	add("wall_time [s]", true)
-	add("solver", false)
-	add("model", false)
-	add("status", false)
-	add("error", false)
-
 	indices := make([]int, 0, len(results))
 	for i := range results {
 		indices = append(indices, i)
 	}
 	sort.Ints(indices)
-	for _, i := range indices {
-		r := results[i]
-		row := []string{strconv.Itoa(r.Variant)}
-		for _, p := range m.Params {
-			row = append(row, formatFloat(r.Values[p], true))
-		}
-		for _, k := range obsKeys {
-			q, ok := r.Summary[k]
-			row = append(row, formatFloat(q.Value, ok))
-		}
-		for _, k := range relKeys {
-			e, ok := r.RelError[k]
-			row = append(row, formatFloat(e, ok))
-		}
-		row = append(row, formatFloat(r.WallTime, true), r.Solver, r.Model, r.Status, r.Error)
-		t.Rows = append(t.Rows, row)
+	rows := make([]Result, len(indices))
+	for k, i := range indices {
+		rows[k] = results[i]
 	}
+
+	numeric := func(name, unit string, value func(r Result) (float64, bool)) table.Column {
+		c := table.Column{Name: name, Unit: unit, Values: make([]float64, len(rows))}
+		for k, r := range rows {
+			v, ok := value(r)
+			if !ok {
+				v = nan
+			}
+			c.Values[k] = v
+		}
+		return c
+	}
+	text := func(name string, value func(r Result) string) table.Column {
+		c := table.Column{Name: name, Strings: make([]string, len(rows))}
+		for k, r := range rows {
+			c.Strings[k] = value(r)
+		}
+		return c
+	}
+
+	t := &table.Table{}
+	t.Columns = append(t.Columns, numeric("variant", "1", func(r Result) (float64, bool) { return float64(r.Variant), true }))
+	for i, p := range m.Params {
+		t.Columns = append(t.Columns, numeric(p, m.Units[i], func(r Result) (float64, bool) { v, ok := r.Values[p]; return v, ok }))
+	}
+	for _, k := range sortedKeys(obs) {
+		t.Columns = append(t.Columns, numeric(k, obs[k], func(r Result) (float64, bool) { q, ok := r.Summary[k]; return q.Value, ok }))
+	}
+	for _, k := range sortedKeys(rel) {
+		t.Columns = append(t.Columns, numeric("rel_error."+k, "1", func(r Result) (float64, bool) { e, ok := r.RelError[k]; return e, ok }))
+	}
+	t.Columns = append(t.Columns,
+		numeric("wall_time", "s", func(r Result) (float64, bool) { return r.WallTime, true }),
+		text("solver", func(r Result) string { return r.Solver }),
+		text("model", func(r Result) string { return r.Model }),
+		text("status", func(r Result) string { return r.Status }),
+		text("error", func(r Result) string { return r.Error }),
+	)
 	return t
-}
-
-func withUnit(name, unit string) string {
-	if unit == "" || unit == "1" {
-		return name
-	}
-	return fmt.Sprintf("%s [%s]", name, unit)
-}
-
-// formatFloat writes v with full precision, so that the CSV round-trips
-// bit for bit, or "NaN" when the value is absent.
-func formatFloat(v float64, ok bool) string {
-	if !ok {
-		return "NaN"
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
 }

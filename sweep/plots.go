@@ -12,6 +12,16 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+var nan = math.NaN()
+
+// withUnit returns "name [unit]", or name alone for dimensionless values.
+func withUnit(name, unit string) string {
+	if unit == "" || unit == "1" {
+		return name
+	}
+	return fmt.Sprintf("%s [%s]", name, unit)
+}
+
 // writePlots draws every summary observable against every swept
 // parameter as a scatter plot, one PNG per pair, named
 // OBSERVABLE--vs--PARAMETER.png. Failed variants are left out.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/neusim/neusim/solvers"
+	"github.com/neusim/neusim/table"
 )
 
 // analyticRunner stands in for a solver: its "mass flow rate" is a
@@ -73,6 +74,16 @@ func TestRunWritesEveryVariantOnce(t *testing.T) {
 	}
 	if !strings.Contains(rows[6], "failed") || !strings.Contains(rows[6], "blow-up at step 12") {
 		t.Errorf("row of variant 5 = %q, want the failure and its error", rows[6])
+	}
+	pq, _, err := table.ReadParquet(filepath.Join(dir, "results.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pq.Rows() != len(m.Variants) {
+		t.Errorf("results.parquet has %d rows, want %d", pq.Rows(), len(m.Variants))
+	}
+	if c := pq.Column("outlet_diameter"); c == nil || c.Unit != "m" || c.Values[11] != 0.024 {
+		t.Errorf("results.parquet outlet_diameter column = %+v, want unit m and 0.024 in the last row", c)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "plots", "discharge.mass_flow_rate--vs--outlet_diameter.png")); err != nil {
 		t.Errorf("plot missing: %v", err)
