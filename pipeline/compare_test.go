@@ -1,0 +1,116 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/spatial/r3"
+)
+
+// linearDischarge returns a record of a hopper that discharges mass m at
+// rate w from t0 on, sampled every dt up to t1, with one particle per
+// frame at height z(t) = -w t.
+func linearDischarge(m, w, t0, t1, dt float64, field float64) *runRecord {
+	r := &runRecord{initialMass: m}
+	for i := 0; ; i++ {
+		t := float64(i) * dt
+		if t > t1+1e-12 {
+			break
+		}
+		out := math.Min(m, math.Max(0, (t-t0)*w))
+		r.time = append(r.time, t)
+		r.discharged = append(r.discharged, out)
+		r.kinetic = append(r.kinetic, 0)
+		r.fields = append(r.fields, []float64{field, field, 0})
+		r.ids = append(r.ids, []int64{1, 2})
+		r.pos = append(r.pos, []r3.Vec{{Z: -w * t}, {Z: 1}})
+	}
+	return r
+}
+
+func TestCompareRecordsErrors(t *testing.T) {
+	// DEM: 1 kg at 0.5 kg/s from 0.1 s, empties in 2 s. Surrogate:
+	// 0.4 kg/s, 2.5 s. Discharge time is to 95 %: 1.9 s and 2.375 s,
+	// sampled every 0.005 s, so both fall on frames to rounding.
+	d := linearDischarge(1, 0.5, 0.1, 3, 0.005, 0.5)
+	s := linearDischarge(1, 0.4, 0.1, 3, 0.005, 0.6)
+	rep := compareRecords(d, s, 0.1, 0.002)
+
+	check := func(name string, got *float64, want, tol float64) {
+		t.Helper()
+		if got == nil {
+			t.Errorf("%s is missing, want %g", name, want)
+			return
+		}
+		if math.Abs(*got-want) > tol {
+			t.Errorf("%s = %g, want %g ± %g", name, *got, want, tol)
+		}
+	}
+	check("DEM mass flow rate", rep.MassFlowRateDEM, 0.5, 1e-9)
+	check("surrogate mass flow rate", rep.MassFlowRateSurrogate, 0.4, 1e-9)
+	check("mass flow rate error", rep.MassFlowRateError, 0.2, 1e-9)
+	// The first discharged frame is one step after t0 and the 95 % frame
+	// is the first at or above it, so each time is within one step.
+	check("DEM discharge time", rep.DischargeTimeDEM, 1.9, 0.0051)
+	check("discharge time error", rep.DischargeTimeError, 0.25, 0.006)
+	// The fields differ by 0.1 on two nodes of norm 0.5·√2: 0.2 relative.
+	check("field error", rep.FieldError, 0.2, 1e-12)
+	// Particle 1 is apart by 0.1·t m, particle 2 not: RMS 0.1·t/√2.
+	last := len(rep.PositionError.Time) - 1
+	tl := rep.PositionError.Time[last]
+	if got, want := rep.PositionError.Value[last], 0.1*tl/math.Sqrt2/0.002; math.Abs(got-want) > 1e-9*want {
+		t.Errorf("position error at %g s = %g diameters, want %g", tl, got, want)
+	}
+}
+
+func TestCompareRecordsMissingDischarge(t *testing.T) {
+	// Neither run empties within 1 s: no discharge time, so no error.
+	d := linearDischarge(1, 0.5, 0.1, 1, 0.01, 0.5)
+	s := linearDischarge(1, 0.4, 0.1, 1, 0.01, 0.5)
+	rep := compareRecords(d, s, 0.1, 0.002)
+	if rep.DischargeTimeError != nil {
+		t.Errorf("discharge time error %g, want none", *rep.DischargeTimeError)
+	}
+	if rep.MassFlowRateError == nil {
+		t.Error("mass flow rate error missing")
+	}
+}
+
+func TestCompareTinyReport(t *testing.T) {
+	model, _ := trainTiny(t)
+	dir := t.TempDir()
+	rep, err := Compare(context.Background(), tinyCase, []string{"outlet_diameter=0.0095"}, model, dir, CompareOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"mass_flow_rate_error", "discharge_time_error", "field_error", "wall_time_dem_s", "wall_time_surrogate_s", "speedup"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("report.json has no %s", k)
+		}
+	}
+	for _, f := range []string{"report.md", "discharged_mass.png", "mass_flow_rate.png", "kinetic_energy.png", "field_error.png", "position_error.png"} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	if !(rep.WallTimeDEM > 0 && rep.WallTimeSurrogate > 0 && rep.Speedup == rep.WallTimeDEM/rep.WallTimeSurrogate) {
+		t.Errorf("wall times %g s and %g s, speed-up %g", rep.WallTimeDEM, rep.WallTimeSurrogate, rep.Speedup)
+	}
+	// Both runs start from the same DEM state, so the fields agree at the
+	// handover to rounding.
+	if len(rep.FieldErrorT.Value) == 0 || rep.FieldErrorT.Value[0] > 1e-12 {
+		t.Errorf("field error at the handover %v, want 0", rep.FieldErrorT.Value)
+	}
+}
