@@ -13,6 +13,7 @@ import (
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/solvers/dem"
+	"github.com/neusim/neusim/solvers/liggghts"
 	"github.com/neusim/neusim/trajectory"
 	"github.com/neusim/neusim/validate"
 	"github.com/neusim/neusim/vtk"
@@ -39,13 +40,16 @@ The run writes into --out:
 Ctrl-C stops the run cleanly: the frames written so far and a summary of
 them are kept.
 
-The numerical solver is the discrete element method (--solver dem). The
-neural surrogate is not shipped in this version, so dem is also the default.`,
+The numerical solver is neusim's discrete element method (--solver dem).
+--solver liggghts translates the case into a LIGGGHTS input script, runs the
+liggghts executable and reads its dumps, to cross-check against a solver
+engineers already trust. The neural surrogate is not shipped in this
+version, so dem is the default.`,
 		Flags: append(caseFlags(),
 			&cli.StringFlag{
 				Name:  "solver",
 				Value: "dem",
-				Usage: "solver to run: dem (discrete element method); surrogate is not available in this version",
+				Usage: "solver to run: dem (neusim's discrete element method) or liggghts (LIGGGHTS 3.8.0 run as a reference, needs the liggghts executable on PATH)",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -147,10 +151,12 @@ func pickSolver(c *cli.Context, env *environment) (solvers.Solver, error) {
 	switch name := c.String("solver"); name {
 	case "dem":
 		return newDEM(c.Int("workers"), env), nil
+	case "liggghts":
+		return liggghts.New(liggghts.Options{Logger: env.log}), nil
 	case "surrogate":
 		return nil, fmt.Errorf("run --solver surrogate: no trained surrogate ships with this version (%w); use --solver dem", errNotLanded)
 	default:
-		return nil, usagef("run --solver: unknown solver %q: use dem", name)
+		return nil, usagef("run --solver: unknown solver %q: use dem or liggghts", name)
 	}
 }
 
