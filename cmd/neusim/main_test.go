@@ -25,7 +25,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("neusim --help exited %d", code)
 	}
-	for _, name := range []string{"run", "compare", "train", "sweep", "export", "cases", "validate", "version", "group", "--log-level", "--log-format"} {
+	for _, name := range []string{"run", "compare", "train", "sweep", "export", "cases", "validate", "version", "group", "solvers", "import", "--log-level", "--log-format"} {
 		if !strings.Contains(out, name) {
 			t.Errorf("neusim --help does not mention %q", name)
 		}
@@ -142,5 +142,12 @@ func TestVersionPrintsToolchain(t *testing.T) {
 	code, out, _ := runCLI(t, "version")
 	if code != exitOK || !strings.HasPrefix(out, "neusim ") || !strings.Contains(out, "go1.") {
 		t.Errorf("neusim version = %d %q", code, out)
+	}
+}
+
+func TestSolversListsBuiltIn(t *testing.T) {
+	code, out, _ := runCLI(t, "solvers")
+	if code != exitOK || !strings.Contains(out, "dem") || !strings.Contains(out, "liggghts") {
+		t.Errorf("neusim solvers = %d %q, want dem and liggghts listed", code, out)
 	}
 }
