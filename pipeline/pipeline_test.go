@@ -5,10 +5,12 @@ import (
 	"log/slog"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/grouping"
+	"github.com/neusim/neusim/kernels"
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/surrogate"
@@ -20,32 +22,32 @@ const tinyCase = "testdata/tiny_hopper.yaml"
 // small model on them; it returns the model path.
 func trainTiny(t *testing.T) (string, []Variant) {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
-	data, err := GenerateData(ctx, tinyCase, DataOptions{Dir: filepath.Join(dir, "data"), Variants: 2, Seed: 5, Jobs: 2, Cores: 2})
+	data, err := GenerateData(context.Background(), tinyCase, DataOptions{Dir: filepath.Join(dir, "data"), Variants: 2, Seed: 5, Jobs: 2, Cores: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	model := filepath.Join(dir, "tiny.safetensors")
-	_, err = Train(ctx, TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
-		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
-		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
-		Train:    surrogate.TrainConfig{Iterations: 10, Window: 2}, ValidateEvery: 5, Workers: 2, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	trainTinyModel(t, data, model, 2)
 	return model, data
 }
 
-// runFrames runs the solver on the tiny case and returns copies of its frames.
-func runFrames(t *testing.T, s solvers.Solver, set []string) []*particles.Frame {
+func trainTinyModel(t *testing.T, data []Variant, model string, workers int) {
 	t.Helper()
-	c, err := cases.Load(tinyCase, cases.Options{Set: set})
+	_, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 10, Window: 2}, ValidateEvery: 5, Workers: workers, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// runFrames runs the solver on c and returns copies of its frames.
+func runFrames(t *testing.T, s solvers.Solver, c *cases.Case) []*particles.Frame {
+	t.Helper()
 	var frames []*particles.Frame
-	err = s.Run(context.Background(), c, solvers.SinkFunc(func(f *particles.Frame) error {
+	err := s.Run(context.Background(), c, solvers.SinkFunc(func(f *particles.Frame) error {
 		frames = append(frames, f.Clone())
 		return nil
 	}), nil)
@@ -77,10 +79,13 @@ func TestPipelineTinyHopper(t *testing.T) {
 	if s.Name() != "surrogate" {
 		t.Errorf("Name() = %q, want surrogate", s.Name())
 	}
-	frames := runFrames(t, s, nil)
+	c, err := cases.Load(tinyCase, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := runFrames(t, s, c)
 
 	// One frame per output interval, from 0 to the duration.
-	c, _ := cases.Load(tinyCase, cases.Options{})
 	want := int(math.Round(c.Solver.Duration/c.Solver.OutputInterval)) + 1
 	if len(frames) != want {
 		t.Fatalf("%d frames, want %d", len(frames), want)
@@ -118,13 +123,35 @@ func TestPipelineTinyHopper(t *testing.T) {
 		}
 	}
 
+	// The same seed gives the same weights with another worker count.
+	model1 := filepath.Join(t.TempDir(), "tiny1.safetensors")
+	trainTinyModel(t, data, model1, 1)
+	b := kernels.NewCPU[float32](1)
+	defer b.Close()
+	m2, _, err := surrogate.LoadCheckpoint(model, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, _, err := surrogate.LoadCheckpoint(model1, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m2.Params.List {
+		a, c := make([]float32, p.Value.Len()), make([]float32, p.Value.Len())
+		b.Download(a, p.Value)
+		b.Download(c, m1.Params.List[i].Value)
+		if !slices.Equal(a, c) {
+			t.Errorf("parameter %s differs between training on 2 workers and on 1", p.Name)
+		}
+	}
+
 	// The same model gives the same frames with another worker count.
 	s1, err := NewSolver(model, SolverOptions{Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s1.Close()
-	other := runFrames(t, s1, nil)
+	other := runFrames(t, s1, c)
 	for i := range frames {
 		if !sameFrame(frames[i], other[i]) {
 			t.Errorf("frame %d differs between 2 workers and 1 worker", i)

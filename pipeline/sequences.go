@@ -41,7 +41,7 @@ type Settings struct {
 // DefaultSettings returns the settings used when TrainOptions leaves them
 // zero.
 func DefaultSettings() Settings {
-	return Settings{Grouping: grouping.Settings{TargetSize: 32, Window: 1, Seed: 1}, Stride: 1, Chunk: 10, ChunkStride: 2, RegroupEvery: 5}
+	return Settings{Grouping: grouping.Settings{TargetSize: 32, Window: 1, Seed: 1}, Stride: 1, Chunk: 8, ChunkStride: 1, RegroupEvery: 5}
 }
 
 func (s Settings) withDefaults() Settings {

@@ -39,11 +39,11 @@ type SolverOptions struct {
 // particles.NoEntity. From the handover on, the particles are grouped with
 // the checkpoint's settings and the model advances the entities by coarse
 // steps of the training time step. Every coarse step the members are
-// moved with their entity (grouping.Binding.Prolong), pushed out of the
-// active walls, removed and counted when they enter an outlet or leave
-// the domain, and restricted back to entity states; entities are
-// regrouped every RegroupEvery steps and whenever one has lost all its
-// members. Frames with entity ids go to the sink at every output
+// moved with their entity (grouping.Binding.Prolong) and pushed out of the
+// active walls. Members that enter an outlet or leave the domain are
+// removed and counted, and the rest are restricted back to entity states.
+// Entities are regrouped every RegroupEvery steps and whenever one has
+// lost all its members. Frames with entity ids go to the sink at every output
 // interval, so observables, trajectories and VTK work as with DEM.
 //
 // Frame.Step counts DEM steps up to the handover and one per coarse step
@@ -137,9 +137,9 @@ func (s *Solver) checkCase(c *cases.Case) (coarse int, err error) {
 	}
 	for _, in := range c.Insertions {
 		if in.Mode == cases.InsertPour {
-			// NOTE: particles poured after the handover would need grouping
-			// on insertion (grouping.Regroup does it) and initial entity
-			// velocities; this path has never been trained or tested.
+			// NOTE: particles poured after the handover would need grouping on
+			// insertion, which grouping.Regroup does. This path has never been
+			// trained or tested, so it is rejected.
 			return 0, fmt.Errorf("pipeline: case %s: insertion %q pours particles; the surrogate solver supports only packed insertions", c.Name, in.Name)
 		}
 	}
@@ -223,6 +223,9 @@ func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, si
 	cc.Solver.OutputInterval = dt
 	history := make([]*particles.Frame, 0, hist+1)
 	var step int64
+
+	// Keep the last frames for the velocity history, and pass those on the
+	// output interval to sink.
 	fwd := solvers.SinkFunc(func(f *particles.Frame) error {
 		if f.Time >= handover-(float64(hist)+0.5)*dt {
 			if len(history) == hist+1 {
@@ -242,6 +245,7 @@ func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, si
 		}
 		return sink.WriteFrame(g)
 	})
+
 	wrap := progress
 	if progress != nil {
 		wrap = func(p solvers.Progress) {
