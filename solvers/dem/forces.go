@@ -16,10 +16,12 @@ type wallFault struct {
 // computeForces sets s.force and s.torque to the contact forces and
 // torques plus gravity at the current positions and half-step velocities.
 //
-// Phase one resolves every listed pair into the per-pair buffer, rows in
-// parallel. Phase two sums each particle's pairs in a fixed order, adds
-// its wall contacts and gravity, particles in parallel. Neither phase
-// writes anything another chunk reads, so the result is the same for any
+// Phase one resolves every listed pair, rows in parallel, summing each
+// row on its first member and buffering the second member's share.
+// Phase two adds each particle's shares in a fixed order, its wall
+// contacts and gravity, particles in parallel. Neither phase writes
+// anything another chunk reads, and a single chunk adds the shares in the
+// same order without the buffer, so the result is the same for any
 // number of workers.
 func (r *run) computeForces() error {
 	s := &r.s
@@ -32,8 +34,9 @@ func (r *run) computeForces() error {
 	for k := range r.faults {
 		r.faults[k].pair = -1
 	}
+	scatter := chunks == 1
 	r.pool.run(n, func(ch, lo, hi int) {
-		r.pairs.computeRows(r.law, s, r.dt, lo, hi, &r.faults[ch])
+		r.pairs.computeRows(r.law, s, r.dt, lo, hi, &r.faults[ch], scatter)
 	})
 	for _, f := range r.faults {
 		if f.pair >= 0 {
@@ -57,7 +60,7 @@ func (r *run) computeForces() error {
 			cursor = r.walls.historyFrom(s.id[lo])
 		}
 		for i := lo; i < hi; i++ {
-			f, tq := r.pairs.sumParticle(i)
+			f, tq := r.pairs.sumParticle(i, scatter)
 			worst := r.walls.computeParticle(r.law, s, i, ch, t, r.dt, &cursor, &f, &tq)
 			if worst > MaxOverlapFraction && fault.i < 0 {
 				fault = wallFault{i: i, fraction: worst}

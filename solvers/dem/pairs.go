@@ -29,6 +29,12 @@ type pairs struct {
 	rowForce  []r3.Vec // N, per particle
 	rowTorque []r3.Vec // N m, per particle
 
+	// With a single chunk the second members' shares are added straight
+	// into accForce and accTorque in list order, the same order the
+	// parallel gather through onJ uses, so both give the same sums.
+	accForce  []r3.Vec // N, per particle
+	accTorque []r3.Vec // N m, per particle
+
 	// Pairs in which particle k is the second member j, as indices into
 	// the list, ascending: pairIndex[jStart[k]:jStart[k+1]].
 	jStart    []int32
@@ -77,6 +83,8 @@ func (p *pairs) rebuild(s *state) error {
 	p.onJ = resizeZero(p.onJ, np)
 	p.rowForce = resizeZero(p.rowForce, s.len())
 	p.rowTorque = resizeZero(p.rowTorque, s.len())
+	p.accForce = resizeZero(p.accForce, s.len())
+	p.accTorque = resizeZero(p.accTorque, s.len())
 
 	start, nb := p.nl.Start, p.nl.Neighbors
 	for i := range s.len() {
@@ -142,8 +150,13 @@ type overlapFault struct {
 // each row's forces on its first member in list order, stores each
 // pair's share for the second member in onJ and updates the history.
 // It writes only to rows [lo, hi) and their pairs, so rows can run in
-// parallel.
-func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault) {
+// parallel. With scatter set, which needs rows [0, N) in one call, the
+// shares go straight into accForce and accTorque instead of onJ.
+func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault, scatter bool) {
+	if scatter {
+		clear(p.accForce)
+		clear(p.accTorque)
+	}
 	start, nb := p.nl.Start, p.nl.Neighbors
 	box := p.nl.Box
 	var c contact
@@ -202,7 +215,12 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			res := l.resolve(l.pair(s.material[i], s.material[j]), &c, dt, &p.shear[k], rollK)
 			fi = r3.Add(fi, res.force)
 			ti = r3.Add(ti, res.torqueI)
-			p.onJ[k] = forceTorque{force: r3.Scale(-1, res.force), torque: res.torqueJ}
+			if scatter {
+				p.accForce[j] = r3.Sub(p.accForce[j], res.force)
+				p.accTorque[j] = r3.Add(p.accTorque[j], res.torqueJ)
+			} else {
+				p.onJ[k] = forceTorque{force: r3.Scale(-1, res.force), torque: res.torqueJ}
+			}
 			p.touching[k] = true
 		}
 		p.rowForce[i] = fi
@@ -210,17 +228,21 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	}
 }
 
-// sumParticle returns the total pair force and torque on particle k:
-// its row sum plus, in ascending pair order, the shares of the pairs
-// where it is the second member. Pairs not touching add zeros.
-func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
-	f, t = p.rowForce[k], p.rowTorque[k]
-	for _, q := range p.pairIndex[p.jStart[k]:p.jStart[k+1]] {
-		share := &p.onJ[q]
-		f = r3.Add(f, share.force)
-		t = r3.Add(t, share.torque)
+// sumParticle returns the total pair force and torque on particle k: the
+// shares of the pairs where it is the second member, in ascending pair
+// order, plus its row sum. Pairs not touching add zeros. With scatter
+// set the shares were summed in the same order by computeRows.
+func (p *pairs) sumParticle(k int, scatter bool) (f, t r3.Vec) {
+	if scatter {
+		f, t = p.accForce[k], p.accTorque[k]
+	} else {
+		for _, q := range p.pairIndex[p.jStart[k]:p.jStart[k+1]] {
+			share := &p.onJ[q]
+			f = r3.Add(f, share.force)
+			t = r3.Add(t, share.torque)
+		}
 	}
-	return f, t
+	return r3.Add(f, p.rowForce[k]), r3.Add(t, p.rowTorque[k])
 }
 
 // resizeZero returns s with length n and every element zero.
