@@ -262,3 +262,23 @@ func completeTrajectory(path string, values map[string]float64, want int) (int, 
 	}
 	return r.Len(), true
 }
+
+// ReadData returns the variants that GenerateData recorded in
+// DIR/data.json, for training on existing data without sampling again.
+func ReadData(dir string) ([]Variant, error) {
+	path := filepath.Join(dir, "data.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w; run GenerateData (neusim train) to create the data first", err)
+	}
+	var m dataManifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("pipeline: %s: %w", path, err)
+	}
+	for _, v := range m.Variants {
+		if _, err := os.Stat(v.Path); err != nil {
+			return nil, fmt.Errorf("pipeline: %s lists variant %d: %w", path, v.Index, err)
+		}
+	}
+	return m.Variants, nil
+}

@@ -70,6 +70,13 @@ func TestPipelineTinyHopper(t *testing.T) {
 			t.Errorf("variant %d was run again; want the existing trajectory reused", v.Index)
 		}
 	}
+	read, err := ReadData(filepath.Dir(data[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != len(data) || read[1].Path != data[1].Path || read[1].Values["outlet_diameter"] != data[1].Values["outlet_diameter"] {
+		t.Errorf("ReadData returned %+v, want %+v", read, data)
+	}
 
 	s, err := NewSolver(model, SolverOptions{Workers: 2})
 	if err != nil {

@@ -31,6 +31,7 @@ type rollout struct {
 
 	acc, dgrad []float64
 	contacts   []mesh.Contact
+	old        []r3.Vec // particle positions before the step, m
 	regroups   int
 	lost       int     // particles that left the domain other than through an outlet
 	lostMass   float64 // their mass, kg
@@ -133,10 +134,11 @@ func (r *rollout) step(k int) error {
 
 	// Move the particles with their entities, then keep them out of the
 	// walls and take out those that left.
+	r.old = append(r.old[:0], r.frame.Pos...)
 	r.bind.Prolong(r.frame, r.ents, next, r.dt, r.workers)
 	r.t += r.dt
 	r.frame.Time = r.t
-	r.constrainWalls()
+	r.constrainWalls(r.old)
 	if r.removeLeft() > 0 {
 		r.bind = r.bind.Grouping.Bind(r.frame)
 	}
@@ -219,18 +221,30 @@ func remapVelocities(rm *grouping.Remap, old []float64, ents *grouping.Entities)
 // along the contact normal until it only touches it, and removes the
 // velocity component into the wall. The DEM contact force would push it
 // out over several steps; the surrogate has no contact forces, so the
-// projection stands in for them. Overlaps are those mesh.Surface.Contacts
-// reports, so a centre more than one radius behind a face is not caught.
-func (r *rollout) constrainWalls() {
+// projection replaces them.
+//
+// A coarse step may carry a centre through a wall face. The contacts are
+// therefore searched with the radius enlarged by the particle's
+// displacement over the step, from old: a face crossed within the step is
+// then still found, with the overlap r - s that the true radius r has at
+// the signed distance s (negative behind the face). A centre that passed
+// a face of a closed shape entirely, from one side to beyond another, is
+// not caught.
+func (r *rollout) constrainWalls(old []r3.Vec) {
 	f := r.frame
 	for i := range f.Pos {
+		reach := r3.Norm(r3.Sub(f.Pos[i], old[i]))
 		for _, w := range r.walls {
 			if a, ok := w.(interface{ Active(float64) bool }); ok && !a.Active(r.t) {
 				continue
 			}
-			r.contacts = w.Contacts(f.Pos[i], f.Radius[i], r.t, r.contacts[:0])
+			r.contacts = w.Contacts(f.Pos[i], f.Radius[i]+reach, r.t, r.contacts[:0])
 			for _, ct := range r.contacts {
-				f.Pos[i] = r3.Add(f.Pos[i], r3.Scale(ct.Overlap, ct.Normal))
+				overlap := ct.Overlap - reach
+				if overlap <= 0 {
+					continue
+				}
+				f.Pos[i] = r3.Add(f.Pos[i], r3.Scale(overlap, ct.Normal))
 				rel := r3.Sub(f.Vel[i], ct.Velocity)
 				if vn := r3.Dot(rel, ct.Normal); vn < 0 {
 					f.Vel[i] = r3.Sub(f.Vel[i], r3.Scale(vn, ct.Normal))
