@@ -192,16 +192,18 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			} else {
 				c.n = r3.Vec{Z: 1}
 			}
-			if frac := c.delta / min(ri, rj); frac > MaxOverlapFraction && fault.pair < 0 {
-				*fault = overlapFault{pair: int(k), i: i, j: int(j), overlap: c.delta, fraction: frac}
+			if c.delta > MaxOverlapFraction*min(ri, rj) && fault.pair < 0 {
+				*fault = overlapFault{pair: int(k), i: i, j: int(j), overlap: c.delta, fraction: c.delta / min(ri, rj)}
 			}
 
 			// Effective properties and kinematics.
 			mj := s.mass[j]
 			c.rStar = ri * rj / sum
 			c.mStar = mi * mj / (mi + mj)
-			ii, ij := mi*ri*ri, mj*rj*rj
-			c.inertia = 1.4 * ii * ij / (ii + ij)
+			if p.epsd {
+				ii, ij := mi*ri*ri, mj*rj*rj
+				c.inertia = 1.4 * ii * ij / (ii + ij)
+			}
 			c.armI = ri - c.delta/2
 			c.armJ = rj - c.delta/2
 			c.vRel = r3.Sub(s.vel[i], s.vel[j])

@@ -32,13 +32,10 @@ func tangentialForce(kt, gammaT, mu, fn float64, n, vt r3.Vec, dt float64, shear
 	s := r3.Add(*shear, r3.Scale(dt, vt))
 	s = r3.Sub(s, r3.Scale(r3.Dot(s, n), n))
 
-	spring := kt * norm(s)
+	// Compare squares so the common sticking case needs no square root.
 	limit := mu * math.Abs(fn)
-	if spring > limit {
-		if spring == 0 {
-			*shear = r3.Vec{}
-			return r3.Vec{}
-		}
+	if spring2 := kt * kt * r3.Dot(s, s); spring2 > limit*limit {
+		spring := math.Sqrt(spring2)
 		s = r3.Scale(limit/spring, s)
 		*shear = s
 		return r3.Scale(-kt, s)
