@@ -88,3 +88,4 @@ func cpuSeconds() float64 {
 func BenchmarkStep(b *testing.B)        { benchmarkStep(b, 4000, 1, 3000) }
 func BenchmarkStepWorkers(b *testing.B) { benchmarkStep(b, 4000, 0, 3000) }
 func BenchmarkStepSettled(b *testing.B) { benchmarkStep(b, 4000, 1, 20000) }
+func BenchmarkStepLarge(b *testing.B)   { benchmarkStep(b, 20000, 1, 3000) }
