@@ -58,21 +58,3 @@ velocity (m/s) and kinetic stress (Pa).`,
 		}},
 	}
 }
-
-func validateCommand(env *environment) *cli.Command {
-	return &cli.Command{
-		Name:      "validate",
-		Usage:     "run the verification suite against published references (not available yet)",
-		ArgsUsage: " ",
-		Description: `NOT AVAILABLE YET as a command: the verification runs as Go tests
-("go test ./solvers/dem/"). The command exits with status 3.
-
-When available, it runs the Chung and Ooi (2011) impact benchmarks, the
-energy-conservation check and, with --slow, Beverloo's discharge law, and
-prints a table: quantity, expected, measured, tolerance, pass.`,
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "slow", Usage: "also run the slow checks (Beverloo discharge at four outlet sizes, tens of minutes)"},
-		},
-		Action: notLanded("the verification suite runs as Go tests in this version", "run \"go test ./solvers/dem/\""),
-	}
-}

@@ -101,7 +101,7 @@ func TestNotLandedCommandsFail(t *testing.T) {
 		{"compare", "hopper"},
 		{"train", "hopper"},
 		{"sweep", "hopper", "--solver", "surrogate", "--param", "friction=0.2,0.3"},
-		{"validate"},
+		{"validate", "--slow"},
 		{"run", "hopper", "--solver", "surrogate"},
 	} {
 		code, _, errs := runCLI(t, args...)
@@ -149,5 +149,17 @@ func TestSolversListsBuiltIn(t *testing.T) {
 	code, out, _ := runCLI(t, "solvers")
 	if code != exitOK || !strings.Contains(out, "dem") || !strings.Contains(out, "liggghts") {
 		t.Errorf("neusim solvers = %d %q, want dem and liggghts listed", code, out)
+	}
+}
+
+func TestValidatePrintsPassingTable(t *testing.T) {
+	code, out, errs := runCLI(t, "validate")
+	if code != exitOK {
+		t.Fatalf("neusim validate exited %d: %s\n%s", code, errs, out)
+	}
+	for _, want := range []string{"Chung & Ooi 1, glass", "Chung & Ooi 4, 85 deg", "elastic box", "35 of 35 checks passed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
 	}
 }
