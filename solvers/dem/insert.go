@@ -99,6 +99,7 @@ func (it *inserter) pack(s *state, w *walls, mat cases.Material) error {
 		grid.insert(p, int32(i))
 	}
 	total := len(it.radii)
+	first := s.len()
 	for _, r := range it.radii {
 		if !it.placeOne(s, w, grid, r, 0, mat) {
 			frac := it.placedVolume() / it.region.volume()
@@ -106,6 +107,7 @@ func (it *inserter) pack(s *state, w *walls, mat cases.Material) error {
 		}
 	}
 	it.radii = it.radii[:0]
+	s.sortSpatially(first, 2*it.rmax)
 	return nil
 }
 

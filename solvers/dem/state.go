@@ -1,6 +1,7 @@
 package dem
 
 import (
+	"cmp"
 	"slices"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -95,4 +96,63 @@ func (s *state) indexOf(id int64) int {
 		return -1
 	}
 	return i
+}
+
+// sortSpatially reorders particles [first, len) along a Morton (Z-order)
+// curve over cells of the given size (m), keeping their ids in place, so
+// that particles close in space are close in memory. Random sequential
+// addition places particles in random order, and the pair loop would
+// otherwise fetch every partner from a distant cache line.
+func (s *state) sortSpatially(first int, cell float64) {
+	n := s.len() - first
+	if n < 2 || !(cell > 0) {
+		return
+	}
+	lo := s.pos[first]
+	for _, p := range s.pos[first:] {
+		lo = r3.Vec{X: min(lo.X, p.X), Y: min(lo.Y, p.Y), Z: min(lo.Z, p.Z)}
+	}
+	keys := make([]uint64, n)
+	order := make([]int, n)
+	for k := range n {
+		p := s.pos[first+k]
+		keys[k] = morton(uint64((p.X-lo.X)/cell), uint64((p.Y-lo.Y)/cell), uint64((p.Z-lo.Z)/cell))
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+
+	permute(s.pos[first:], order)
+	permute(s.vel[first:], order)
+	permute(s.omega[first:], order)
+	permute(s.force[first:], order)
+	permute(s.torque[first:], order)
+	permute(s.radius[first:], order)
+	permute(s.mass[first:], order)
+	permute(s.invMass[first:], order)
+	permute(s.invInert[first:], order)
+	permute(s.material[first:], order)
+}
+
+// permute sets x[k] = old x[order[k]].
+func permute[T any](x []T, order []int) {
+	old := slices.Clone(x)
+	for k, o := range order {
+		x[k] = old[o]
+	}
+}
+
+// morton interleaves the low 21 bits of x, y and z.
+func morton(x, y, z uint64) uint64 {
+	return spread(x) | spread(y)<<1 | spread(z)<<2
+}
+
+// spread moves bit i of the low 21 bits of v to bit 3i.
+func spread(v uint64) uint64 {
+	v &= 0x1fffff
+	v = (v | v<<32) & 0x1f00000000ffff
+	v = (v | v<<16) & 0x1f0000ff0000ff
+	v = (v | v<<8) & 0x100f00f00f00f00f
+	v = (v | v<<4) & 0x10c30c30c30c30c3
+	v = (v | v<<2) & 0x1249249249249249
+	return v
 }
