@@ -70,6 +70,7 @@ func savePlot(path, title, ylabel string, lines []line) error {
 	p.X.Label.Text = "time (s)"
 	p.Y.Label.Text = ylabel
 	p.Add(plotter.NewGrid())
+
 	for _, l := range lines {
 		if len(l.s.Time) == 0 {
 			continue
@@ -88,6 +89,7 @@ func savePlot(path, title, ylabel string, lines []line) error {
 		p.Legend.Add(l.name, ln)
 	}
 	p.Legend.Top = true
+
 	w, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
 	if err != nil {
 		return fmt.Errorf("pipeline: plot %s: %w", path, err)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"log/slog"
 
 	"gonum.org/v1/gonum/spatial/r3"
 
@@ -33,6 +34,7 @@ type rollout struct {
 	contacts   []mesh.Contact
 	old        []r3.Vec // particle positions before the step, m
 	regroups   int
+	log        *slog.Logger
 	lost       int     // particles that left the domain other than through an outlet
 	lostMass   float64 // their mass, kg
 }
@@ -55,7 +57,7 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 	f := history[h].Clone()
 	f.Step = step
 	r := &rollout{c: c, walls: walls, feat: s.meta.Features, settings: s.settings, workers: s.opt.Workers,
-		dt: s.meta.Training.Dt, t: f.Time, frame: f}
+		dt: s.meta.Training.Dt, t: f.Time, frame: f, log: s.log}
 	r.pred = &surrogate.ModelPredictor{B: s.b, Model: s.model, Feat: s.meta.Features, Norm: s.meta.Normalisation}
 	if f.Len() == 0 {
 		return r, nil
@@ -178,7 +180,7 @@ func (r *rollout) regroup() error {
 	if r.frame.Len() == 0 {
 		return nil
 	}
-	_, bind, ents, remap, stats, err := grouping.Regroup(r.bind, r.frame, grouping.RegroupOptions{
+	_, bind, ents, remap, _, err := grouping.Regroup(r.bind, r.frame, grouping.RegroupOptions{
 		TargetSize: r.settings.Grouping.TargetSize, Materials: len(r.c.Materials), Workers: r.workers})
 	if err != nil {
 		return fmt.Errorf("pipeline: regrouping at %g s: %w", r.t, err)
@@ -191,7 +193,6 @@ func (r *rollout) regroup() error {
 	}
 	r.bind, r.ents = bind, ents
 	r.regroups++
-	_ = stats
 	return nil
 }
 
@@ -225,9 +226,10 @@ func remapVelocities(rm *grouping.Remap, old []float64, ents *grouping.Entities)
 //
 // A coarse step may carry a centre through a wall face. The contacts are
 // therefore searched with the radius enlarged by the particle's
-// displacement over the step, from old: a face crossed within the step is
-// then still found, with the overlap r - s that the true radius r has at
-// the signed distance s (negative behind the face). A centre that passed
+// displacement over the step, from old. A face crossed within the step is
+// then still found. Its overlap minus the displacement is r - s, the
+// overlap of the true radius r at the signed distance s (negative behind
+// the face). A centre that passed
 // a face of a closed shape entirely, from one side to beyond another, is
 // not caught.
 func (r *rollout) constrainWalls(old []r3.Vec) {
@@ -281,6 +283,9 @@ func (r *rollout) removeLeft() int {
 			f.OutletMass[outlet] += f.Mass[i]
 			continue
 		case outside:
+			if r.lost < 10 {
+				r.log.Debug("pipeline: particle left the domain", "id", f.ID[i], "time_s", r.t, "position_m", p, "velocity_m_s", f.Vel[i])
+			}
 			r.lost++
 			r.lostMass += f.Mass[i]
 			continue

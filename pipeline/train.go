@@ -160,7 +160,9 @@ func (o TrainOptions) withDefaults() TrainOptions {
 // entity sequences and trains a surrogate on all but the held-out
 // variants. It writes the checkpoint to opt.Out. Its metadata records the
 // case, the parameter ranges, the pipeline settings, the normalisation,
-// the seed and the training data.
+// the seed and the training data. The parameter ranges span every variant
+// of opt.Data, the held-out ones included, because the solver warns
+// outside the sampled design space, not outside the gradient updates.
 func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	start := time.Now()
 	opt = opt.withDefaults()

@@ -35,6 +35,7 @@ func main() {
 	steps := flag.Int("steps", 3, "message-passing steps")
 	compare := flag.String("compare", "", "semicolon-separated --set lists to compare against DEM after training, e.g. 'outlet_diameter=0.016,friction=0.4;outlet_diameter=0.02'")
 	extrapolate := flag.Bool("extrapolate", false, "allow compare variants outside the parameter ranges")
+	duration := flag.Float64("duration", 0, "simulated duration of the compare runs, s; 0 keeps the case's")
 	skipTrain := flag.Bool("skip-train", false, "compare the existing model without training")
 	flag.Parse()
 
@@ -71,7 +72,7 @@ func main() {
 	for i, spec := range strings.Split(*compare, ";") {
 		set := strings.Split(spec, ",")
 		dir := filepath.Join(*out, "compare", fmt.Sprintf("%d", i))
-		r, err := pipeline.Compare(ctx, *caseName, set, model, dir, pipeline.CompareOptions{Logger: log, AllowExtrapolation: *extrapolate})
+		r, err := pipeline.Compare(ctx, *caseName, set, model, dir, pipeline.CompareOptions{Logger: log, AllowExtrapolation: *extrapolate, Duration: *duration})
 		if err != nil {
 			fail(err)
 		}
