@@ -118,7 +118,9 @@ func (w *walls) historyFrom(id int64) int {
 // appending the new history to chunk c. It returns the largest overlap
 // fraction of a wall contact, for the blow-up check.
 func (w *walls) computeParticle(l *law, s *state, i, chunk int, t, dt float64, cursor *int, f, tq *r3.Vec) float64 {
-	if len(w.surf) == 0 {
+	// A particle with no candidate wall has no contact, and any history
+	// it had is skipped by the cursor at the next particle that has one.
+	if len(w.surf) == 0 || (w.candidates[i] == 0 && len(w.surf) <= 64) {
 		return 0
 	}
 	id := s.id[i]
