@@ -88,16 +88,6 @@ func (s *state) compact(remove []bool) int {
 	return removed
 }
 
-// indexOf returns the index of the particle with the given id, or -1.
-// Ids increase with the index, so a binary search finds it.
-func (s *state) indexOf(id int64) int {
-	i, ok := slices.BinarySearch(s.id, id)
-	if !ok {
-		return -1
-	}
-	return i
-}
-
 // sortSpatially reorders particles [first, len) along a Morton (Z-order)
 // curve over cells of the given size (m), keeping their ids in place, so
 // that particles close in space are close in memory. Random sequential
