@@ -69,9 +69,11 @@ type CompareReport struct {
 	DischargeTimeSurrogate *float64 `json:"discharge_time_surrogate"` // s
 	DischargeTimeError     *float64 `json:"discharge_time_error"`
 
-	// FieldError is the mean over the frames after the handover of the
-	// relative L2 error of the coarse-grained solid fraction,
-	// ‖φ_surrogate − φ_DEM‖₂ / ‖φ_DEM‖₂ over the grid nodes.
+	// FieldError is the mean over the frames from the handover on of the
+	// L2 error of the coarse-grained solid fraction over the grid nodes,
+	// ‖φ_surrogate − φ_DEM‖₂ / ‖φ_DEM(handover)‖₂. The scale is the DEM
+	// field at the handover, not at each frame, so that the error stays
+	// finite as the hopper empties.
 	FieldError    *float64 `json:"field_error"`
 	GridSpacing   float64  `json:"grid_spacing_m"`
 	FieldErrorT   Series   `json:"field_error_series"`
@@ -268,12 +270,16 @@ func compareRecords(d, s *runRecord, handover, diameter float64) *CompareReport 
 	n := min(len(d.time), len(s.time))
 	var sum float64
 	var count int
+	var scale []float64
 	for i := 0; i < n; i++ {
 		if d.time[i] < handover-1e-9 {
 			continue
 		}
+		if scale == nil && i < len(d.fields) {
+			scale = d.fields[i]
+		}
 		if i < len(d.fields) && i < len(s.fields) {
-			if e, ok := relL2(s.fields[i], d.fields[i]); ok {
+			if e, ok := scaledL2(s.fields[i], d.fields[i], scale); ok {
 				rep.FieldErrorT.Time = append(rep.FieldErrorT.Time, d.time[i])
 				rep.FieldErrorT.Value = append(rep.FieldErrorT.Value, e)
 				sum += e
@@ -294,12 +300,12 @@ func compareRecords(d, s *runRecord, handover, diameter float64) *CompareReport 
 	return rep
 }
 
-// relL2 returns ‖a − b‖₂ / ‖b‖₂, false when b is zero.
-func relL2(a, b []float64) (float64, bool) {
+// scaledL2 returns ‖a − b‖₂ / ‖scale‖₂, false when scale is zero.
+func scaledL2(a, b, scale []float64) (float64, bool) {
 	var num, den float64
 	for i := range b {
 		num += (a[i] - b[i]) * (a[i] - b[i])
-		den += b[i] * b[i]
+		den += scale[i] * scale[i]
 	}
 	if den == 0 {
 		return 0, false
@@ -367,7 +373,7 @@ func (rep *CompareReport) Markdown() string {
 	s += "| quantity | DEM | surrogate | relative error |\n|---|---|---|---|\n"
 	s += fmt.Sprintf("| mass flow rate, kg/s | %s | %s | %s |\n", f(rep.MassFlowRateDEM, "%.4g"), f(rep.MassFlowRateSurrogate, "%.4g"), pct(rep.MassFlowRateError))
 	s += fmt.Sprintf("| discharge time, s | %s | %s | %s |\n", f(rep.DischargeTimeDEM, "%.4g"), f(rep.DischargeTimeSurrogate, "%.4g"), pct(rep.DischargeTimeError))
-	s += fmt.Sprintf("| solid fraction field (mean relative L2 after the handover, grid %.3g m) | | | %s |\n", rep.GridSpacing, pct(rep.FieldError))
+	s += fmt.Sprintf("| solid fraction field (mean L2 error after the handover relative to the field at the handover, grid %.3g m) | | | %s |\n", rep.GridSpacing, pct(rep.FieldError))
 	s += fmt.Sprintf("\nWall time: DEM %.1f s, surrogate %.1f s (including its DEM phase), speed-up %.2f; after the handover only, speed-up %.2f.\n",
 		rep.WallTimeDEM, rep.WallTimeSurrogate, rep.Speedup, rep.PhaseSpeedup)
 	if rep.LostParticles > 0 {

@@ -57,7 +57,8 @@ func TestCompareRecordsErrors(t *testing.T) {
 	// is the first at or above it, so each time is within one step.
 	check("DEM discharge time", rep.DischargeTimeDEM, 1.9, 0.0051)
 	check("discharge time error", rep.DischargeTimeError, 0.25, 0.006)
-	// The fields differ by 0.1 on two nodes of norm 0.5·√2: 0.2 relative.
+	// The fields differ by 0.1 on two nodes, and the DEM field at the
+	// handover has norm 0.5·√2: 0.2 relative.
 	check("field error", rep.FieldError, 0.2, 1e-12)
 	// Particle 1 is apart by 0.1·t m, particle 2 not: RMS 0.1·t/√2.
 	last := len(rep.PositionError.Time) - 1
@@ -112,5 +113,23 @@ func TestCompareTinyReport(t *testing.T) {
 	// handover to rounding.
 	if len(rep.FieldErrorT.Value) == 0 || rep.FieldErrorT.Value[0] > 1e-12 {
 		t.Errorf("field error at the handover %v, want 0", rep.FieldErrorT.Value)
+	}
+}
+
+func TestFieldErrorScale(t *testing.T) {
+	// The DEM field empties after the handover while the surrogate keeps
+	// its material: the error is scaled by the field at the handover.
+	d := linearDischarge(1, 0.5, 0.1, 0.2, 0.1, 0.5)
+	s := linearDischarge(1, 0.5, 0.1, 0.2, 0.1, 0.5)
+	d.fields[2] = []float64{0, 0, 0}
+	rep := compareRecords(d, s, 0.1, 0.002)
+	want := []float64{0, 1}
+	if len(rep.FieldErrorT.Value) != 2 {
+		t.Fatalf("field error series %v, want %v", rep.FieldErrorT.Value, want)
+	}
+	for i, w := range want {
+		if math.Abs(rep.FieldErrorT.Value[i]-w) > 1e-12 {
+			t.Errorf("field error at %g s = %g, want %g", rep.FieldErrorT.Time[i], rep.FieldErrorT.Value[i], w)
+		}
 	}
 }

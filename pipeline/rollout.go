@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+	"math"
 	"fmt"
 	"log/slog"
 
@@ -77,6 +79,7 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 		}
 		centres[j] = e.Centre
 		if j == h {
+			r.clipGrads(&e)
 			r.ents = &e
 		}
 	}
@@ -120,9 +123,14 @@ func (r *rollout) step(k int) error {
 	if err := r.pred.Predict(r.state, r.acc, r.dgrad); err != nil {
 		return fmt.Errorf("pipeline: surrogate step at %g s: %w", r.t, err)
 	}
+	if r.log.Enabled(context.Background(), slog.LevelDebug) {
+		r.log.Debug("pipeline: surrogate step", "time_s", r.t, "max_acc_m_s2", maxAbs(r.acc), "max_grad_change_1_s", maxAbs(r.dgrad),
+			"max_grad_1_s", maxAbs(r.state.Frame.Grad))
+	}
 	if err := (surrogate.Euler{}).Advance(r.state, r.acc, r.dgrad, r.dt); err != nil {
 		return fmt.Errorf("pipeline: surrogate step at %g s: %w", r.t, err)
 	}
+	clipRows(r.state.Frame.Grad, &r.pred.Norm.Grad, gradClip)
 	next := r.ents.Clone()
 	cur := r.state.Vels[len(r.state.Vels)-1]
 	for i := 0; i < n; i++ {
@@ -160,6 +168,7 @@ func (r *rollout) step(k int) error {
 		cur[3*i], cur[3*i+1], cur[3*i+2] = v.X, v.Y, v.Z
 		emptied = emptied || ents.Count[i] == 0
 	}
+	r.clipGrads(&ents)
 	r.ents = &ents
 
 	if emptied || k%r.settings.RegroupEvery == 0 {
@@ -191,6 +200,7 @@ func (r *rollout) regroup() error {
 	for j, v := range r.state.Vels {
 		r.state.Vels[j] = remapVelocities(remap, v, ents)
 	}
+	r.clipGrads(ents)
 	r.bind, r.ents = bind, ents
 	r.regroups++
 	return nil
@@ -300,4 +310,40 @@ func (r *rollout) removeLeft() int {
 	removed := f.Len() - kept
 	f.Resize(kept)
 	return removed
+}
+
+// gradClip is the number of training standard deviations each component
+// of an entity's velocity gradient is clipped to. Restriction of a nearly
+// flat or collinear member cloud fits the gradient along its thin
+// direction to velocity noise over a tiny extent, up to 1000 1/s at the
+// hopper's handover, and prolongation turns that into member velocities
+// of 100 m/s. The model never saw such values in training beyond a few
+// standard deviations, so clipping to them loses nothing it could use.
+const gradClip = 5
+
+// clipGrads clips the velocity gradients of e to gradClip standard
+// deviations about the training mean.
+func (r *rollout) clipGrads(e *grouping.Entities) {
+	for k := range e.Grad {
+		clipRows(e.Grad[k][:], &r.pred.Norm.Grad, gradClip)
+	}
+}
+
+// clipRows clips every row of v, laid out like st's components, to
+// mean ± limit·std.
+func clipRows(v []float64, st *surrogate.Stats, limit float64) {
+	w := len(st.Mean)
+	for i := range v {
+		j := i % w
+		lo, hi := st.Mean[j]-limit*st.Std[j], st.Mean[j]+limit*st.Std[j]
+		v[i] = math.Min(math.Max(v[i], lo), hi)
+	}
+}
+
+func maxAbs(v []float64) float64 {
+	var m float64
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
 }
