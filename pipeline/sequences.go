@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/spatial/r3"
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/grouping"
@@ -36,6 +39,13 @@ type Settings struct {
 	// RegroupEvery is the number of coarse steps between regroupings of
 	// the solver; an entity whose members all left is dropped at once.
 	RegroupEvery int `json:"regroup_every"`
+
+	// DropLeaving leaves entities that lose a member within a sequence out
+	// of it. When false, the default, a member that left through an
+	// outlet or the domain boundary is continued in free fall from its
+	// last recorded state (ballistic ghost), so entities in the outlet
+	// throat, where the flow rate is set, stay in the training data.
+	DropLeaving bool `json:"drop_leaving"`
 }
 
 // DefaultSettings returns the settings used when TrainOptions leaves them
@@ -152,6 +162,7 @@ func allEntities(n int) []int32 {
 type seqStats struct {
 	Sequences, Frames, EntitySteps int
 	Entities, Dropped              int // entities seen at chunk starts, and those dropped because members left
+	Ghosts                         int // particle-frames continued in free fall
 }
 
 // variantSequences cuts the frames of one variant, from history coarse
@@ -185,8 +196,17 @@ func variantSequences(name string, frames []*particles.Frame, c *cases.Case, wal
 		for k := range full {
 			full[k] = true
 		}
+		var ghosts *ghostTracker
+		if !st.DropLeaving {
+			ghosts = newGhostTracker(frames[s], c.Gravity)
+		}
 		for j := range ents {
 			f := frames[s+j*st.Stride]
+			if ghosts != nil {
+				var n int
+				f, n = ghosts.complete(f)
+				stats.Ghosts += n
+			}
 			if err := g.Bind(f).Restrict(f, materials, &ents[j]); err != nil {
 				return nil, stats, fmt.Errorf("pipeline: %s frame %d: %w", name, s+j*st.Stride, err)
 			}
@@ -216,4 +236,76 @@ func variantSequences(name string, frames []*particles.Frame, c *cases.Case, wal
 		stats.EntitySteps += len(keep) * max(st.Chunk-1-feat.History, 0)
 	}
 	return seqs, stats, nil
+}
+
+// ghostTracker continues the particles of a sequence's first frame that
+// later frames lack (removed through an outlet or the domain boundary) in
+// free fall from the last frame that had them: x = x₀ + v₀τ + g τ²/2,
+// v = v₀ + g τ. Below a hopper outlet the particles fall freely, so this
+// is what DEM would give there without the removal, apart from collisions
+// within the falling stream.
+type ghostTracker struct {
+	gravity r3.Vec
+	last    map[int64]ghost
+}
+
+type ghost struct {
+	t               float64
+	pos, vel, omega r3.Vec
+	radius, mass    float64
+	material        int32
+}
+
+func newGhostTracker(f *particles.Frame, gravity r3.Vec) *ghostTracker {
+	g := &ghostTracker{gravity: gravity, last: make(map[int64]ghost, f.Len())}
+	g.record(f)
+	return g
+}
+
+func (g *ghostTracker) record(f *particles.Frame) {
+	for i, id := range f.ID {
+		if _, ok := g.last[id]; ok {
+			g.last[id] = ghost{f.Time, f.Pos[i], f.Vel[i], f.Omega[i], f.Radius[i], f.Mass[i], f.Material[i]}
+		}
+	}
+}
+
+// complete returns f with the tracked particles it lacks appended in free
+// fall, and how many it appended. f itself is not changed.
+func (g *ghostTracker) complete(f *particles.Frame) (*particles.Frame, int) {
+	g.record(f)
+	present := make(map[int64]bool, f.Len())
+	for _, id := range f.ID {
+		present[id] = true
+	}
+	// Ghosts are appended in id order, so that restriction sums in the
+	// same order on every run.
+	var missing []int64
+	for id := range g.last {
+		if !present[id] {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	out := f
+	n := 0
+	for _, id := range missing {
+		gh := g.last[id]
+		if n == 0 {
+			out = f.Clone()
+		}
+		tau := f.Time - gh.t
+		out.ID = append(out.ID, id)
+		out.Pos = append(out.Pos, r3.Add(gh.pos, r3.Add(r3.Scale(tau, gh.vel), r3.Scale(tau*tau/2, g.gravity))))
+		out.Vel = append(out.Vel, r3.Add(gh.vel, r3.Scale(tau, g.gravity)))
+		out.Omega = append(out.Omega, gh.omega)
+		out.Radius = append(out.Radius, gh.radius)
+		out.Mass = append(out.Mass, gh.mass)
+		out.Material = append(out.Material, gh.material)
+		if out.Entity != nil {
+			out.Entity = append(out.Entity, particles.NoEntity)
+		}
+		n++
+	}
+	return out, n
 }

@@ -96,6 +96,9 @@ type TrainReport struct {
 	// sequence.
 	EntitiesSeen    int `json:"entities_seen"`
 	EntitiesDropped int `json:"entities_dropped"`
+	// GhostParticleFrames counts the particle-frames of members that had
+	// left, continued in free fall (see Settings.DropLeaving).
+	GhostParticleFrames int `json:"ghost_particle_frames"`
 
 	Validation []ValidationPoint `json:"validation"`
 	WallS      float64           `json:"wall_s"`
@@ -219,6 +222,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		}
 		rep.EntitiesSeen += st.Entities
 		rep.EntitiesDropped += st.Dropped
+		rep.GhostParticleFrames += st.Ghosts
 		if i >= len(opt.Data)-opt.Holdout {
 			held = append(held, seqs...)
 			rep.HeldOutVariants = append(rep.HeldOutVariants, v.Index)
@@ -227,7 +231,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 			rep.TrainVariants = append(rep.TrainVariants, v.Index)
 		}
 		log.Info("pipeline: train: variant grouped", "variant", v.Index, "sequences", st.Sequences,
-			"entities", st.Entities, "dropped", st.Dropped, "held_out", i >= len(opt.Data)-opt.Holdout)
+			"entities", st.Entities, "dropped", st.Dropped, "ghost_particle_frames", st.Ghosts, "held_out", i >= len(opt.Data)-opt.Holdout)
 	}
 	if len(train) == 0 {
 		return nil, fmt.Errorf("pipeline: train: no training sequences: the trajectories are shorter than the %d frames a sequence needs after the handover", opt.Settings.Chunk)
