@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/gonum/spatial/r3"
+
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/grouping"
 	"github.com/neusim/neusim/kernels"
@@ -191,4 +193,33 @@ func groupingTarget(n int) grouping.Settings { return grouping.Settings{TargetSi
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func TestGhostFreeFall(t *testing.T) {
+	// Particle 2 leaves after the first frame; 0.1 s later it has fallen
+	// from its last state as a projectile.
+	g := r3.Vec{Z: -9.81}
+	f0 := &particles.Frame{Time: 0.2, ID: []int64{1, 2}, Pos: []r3.Vec{{}, {Z: 1}}, Vel: []r3.Vec{{}, {X: 1, Z: -0.5}},
+		Omega: make([]r3.Vec, 2), Radius: []float64{1, 2}, Mass: []float64{3, 4}, Material: []int32{0, 1}}
+	f1 := &particles.Frame{Time: 0.3, ID: []int64{1}, Pos: []r3.Vec{{}}, Vel: []r3.Vec{{}},
+		Omega: make([]r3.Vec, 1), Radius: []float64{1}, Mass: []float64{3}, Material: []int32{0}}
+	tr := newGhostTracker(f0, g)
+	if _, n := tr.complete(f0); n != 0 {
+		t.Errorf("%d ghosts in the first frame, want 0", n)
+	}
+	out, n := tr.complete(f1)
+	if n != 1 || out.Len() != 2 || f1.Len() != 1 {
+		t.Fatalf("%d ghosts, %d particles (input %d), want 1, 2 (1)", n, out.Len(), f1.Len())
+	}
+	wantPos := r3.Vec{X: 0.1, Z: 1 - 0.05 - 9.81*0.01/2}
+	wantVel := r3.Vec{X: 1, Z: -0.5 - 0.981}
+	if d := r3.Norm(r3.Sub(out.Pos[1], wantPos)); out.ID[1] != 2 || d > 1e-12 {
+		t.Errorf("ghost %d at %v, want 2 at %v", out.ID[1], out.Pos[1], wantPos)
+	}
+	if d := r3.Norm(r3.Sub(out.Vel[1], wantVel)); d > 1e-12 {
+		t.Errorf("ghost velocity %v, want %v", out.Vel[1], wantVel)
+	}
+	if out.Mass[1] != 4 || out.Radius[1] != 2 || out.Material[1] != 1 {
+		t.Errorf("ghost mass %g, radius %g, material %d, want 4, 2, 1", out.Mass[1], out.Radius[1], out.Material[1])
+	}
 }

@@ -258,7 +258,9 @@ type ghost struct {
 
 func newGhostTracker(f *particles.Frame, gravity r3.Vec) *ghostTracker {
 	g := &ghostTracker{gravity: gravity, last: make(map[int64]ghost, f.Len())}
-	g.record(f)
+	for i, id := range f.ID {
+		g.last[id] = ghost{f.Time, f.Pos[i], f.Vel[i], f.Omega[i], f.Radius[i], f.Mass[i], f.Material[i]}
+	}
 	return g
 }
 
