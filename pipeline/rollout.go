@@ -2,9 +2,9 @@ package pipeline
 
 import (
 	"context"
-	"math"
 	"fmt"
 	"log/slog"
+	"math"
 
 	"gonum.org/v1/gonum/spatial/r3"
 
@@ -35,10 +35,16 @@ type rollout struct {
 	acc, dgrad []float64
 	contacts   []mesh.Contact
 	old        []r3.Vec // particle positions before the step, m
-	regroups   int
-	log        *slog.Logger
-	lost       int     // particles that left the domain other than through an outlet
-	lostMass   float64 // their mass, kg
+
+	// ghosts holds the members removed since the last regrouping,
+	// continued in free fall. They still count in their entity's state,
+	// as departed members do in the training sequences, so an entity's
+	// centre does not jump as its members leave through the outlet.
+	ghosts   particles.Frame
+	regroups int
+	log      *slog.Logger
+	lost     int     // particles that left the domain other than through an outlet
+	lostMass float64 // their mass, kg
 }
 
 // newRollout groups the last frame of history and starts the entity
@@ -149,14 +155,21 @@ func (r *rollout) step(k int) error {
 	r.t += r.dt
 	r.frame.Time = r.t
 	r.constrainWalls(r.old)
+	r.fallGhosts()
 	if r.removeLeft() > 0 {
 		r.bind = r.bind.Grouping.Bind(r.frame)
 	}
 
-	// Restrict back, and set the current velocity to the finite difference
-	// of the centre, as in training, for entities that kept their members.
+	// Restrict back, ghosts included, and set the current velocity to the
+	// finite difference of the centre, as in training, for entities that
+	// kept their members.
+	src, bind := r.frame, r.bind
+	if r.ghosts.Len() > 0 {
+		src = r.withGhosts()
+		bind = r.bind.Grouping.Bind(src)
+	}
 	var ents grouping.Entities
-	if err := r.bind.Restrict(r.frame, len(r.c.Materials), &ents); err != nil {
+	if err := bind.Restrict(src, len(r.c.Materials), &ents); err != nil {
 		return fmt.Errorf("pipeline: restriction at %g s: %w", r.t, err)
 	}
 	emptied := false
@@ -166,7 +179,7 @@ func (r *rollout) step(k int) error {
 			v = r3.Scale(1/r.dt, r3.Sub(ents.Centre[i], r.ents.Centre[i]))
 		}
 		cur[3*i], cur[3*i+1], cur[3*i+2] = v.X, v.Y, v.Z
-		emptied = emptied || ents.Count[i] == 0
+		emptied = emptied || len(r.bind.Members(i)) == 0
 	}
 	r.clipGrads(&ents)
 	r.ents = &ents
@@ -202,6 +215,7 @@ func (r *rollout) regroup() error {
 	}
 	r.clipGrads(ents)
 	r.bind, r.ents = bind, ents
+	r.ghosts.Resize(0)
 	r.regroups++
 	return nil
 }
@@ -291,6 +305,7 @@ func (r *rollout) removeLeft() int {
 		case outlet >= 0:
 			f.OutletCount[outlet]++
 			f.OutletMass[outlet] += f.Mass[i]
+			r.addGhost(i)
 			continue
 		case outside:
 			if r.lost < 10 {
@@ -298,6 +313,7 @@ func (r *rollout) removeLeft() int {
 			}
 			r.lost++
 			r.lostMass += f.Mass[i]
+			r.addGhost(i)
 			continue
 		}
 		f.ID[kept], f.Pos[kept], f.Vel[kept], f.Omega[kept] = f.ID[i], f.Pos[i], f.Vel[i], f.Omega[i]
@@ -338,6 +354,33 @@ func clipRows(v []float64, st *surrogate.Stats, limit float64) {
 		lo, hi := st.Mean[j]-limit*st.Std[j], st.Mean[j]+limit*st.Std[j]
 		v[i] = math.Min(math.Max(v[i], lo), hi)
 	}
+}
+
+// addGhost appends particle i of the frame to the ghosts.
+func (r *rollout) addGhost(i int) {
+	f, g := r.frame, &r.ghosts
+	g.ID, g.Pos, g.Vel, g.Omega = append(g.ID, f.ID[i]), append(g.Pos, f.Pos[i]), append(g.Vel, f.Vel[i]), append(g.Omega, f.Omega[i])
+	g.Radius, g.Mass, g.Material = append(g.Radius, f.Radius[i]), append(g.Mass, f.Mass[i]), append(g.Material, f.Material[i])
+}
+
+// fallGhosts advances the ghosts by one coarse step of free fall.
+func (r *rollout) fallGhosts() {
+	g, dt := &r.ghosts, r.dt
+	for i := range g.Pos {
+		g.Pos[i] = r3.Add(g.Pos[i], r3.Add(r3.Scale(dt, g.Vel[i]), r3.Scale(dt*dt/2, r.c.Gravity)))
+		g.Vel[i] = r3.Add(g.Vel[i], r3.Scale(dt, r.c.Gravity))
+	}
+}
+
+// withGhosts returns a frame of the particles and the ghosts, the ghosts
+// last.
+func (r *rollout) withGhosts() *particles.Frame {
+	f := r.frame.Clone()
+	f.Entity = nil
+	g := &r.ghosts
+	f.ID, f.Pos, f.Vel, f.Omega = append(f.ID, g.ID...), append(f.Pos, g.Pos...), append(f.Vel, g.Vel...), append(f.Omega, g.Omega...)
+	f.Radius, f.Mass, f.Material = append(f.Radius, g.Radius...), append(f.Mass, g.Mass...), append(f.Material, g.Material...)
+	return f
 }
 
 func maxAbs(v []float64) float64 {
