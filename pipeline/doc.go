@@ -14,10 +14,11 @@
 //
 // Train cuts each trajectory, from the handover time on (see Solver), into
 // short sequences of coarse frames. Each sequence is grouped into entities
-// at its first frame (grouping.FitSettings), every frame is restricted to
-// entity states, and entities that lose a member through an outlet within
-// the sequence are left out of it, because their centre would jump. The
-// surrogate is trained on the sequences of all but the held-out variants,
+// at its first frame (grouping.FitSettings) and every frame is restricted
+// to entity states. A member that leaves through an outlet within the
+// sequence is continued in free fall from its last recorded state, so its
+// entity's centre does not jump (Settings.DropLeaving leaves such entities
+// out instead). The surrogate is trained on the sequences of all but the held-out variants,
 // whose one-step error against the constant-velocity baseline is logged as
 // the validation loss. The checkpoint records the case and its hash, the
 // trained parameter ranges, the pipeline Settings, the normalisation, the
@@ -27,7 +28,9 @@
 //
 // Solver implements solvers.Solver: DEM up to the handover, then the
 // surrogate advancing entities with the particles carried along, wall
-// projection, outlet removal and regrouping. See Solver for the details.
+// projection, outlet removal (with departed members kept as free-fall
+// ghosts until the next regrouping, as in training) and regrouping. See
+// Solver for the details.
 //
 // # Comparison
 //
