@@ -34,10 +34,10 @@
 //
 // # Comparison
 //
-// Compare runs DEM and the surrogate on one variant and writes a report
-// (Markdown, JSON and PNG plots) with the relative errors of the mass flow
-// rate and the discharge time, a solid-fraction field error over time,
-// particle position errors and the wall times.
+// Compare runs DEM and the surrogate on one variant and writes a report as
+// Markdown, JSON and PNG plots. It holds the relative errors of the mass
+// flow rate and the discharge time, a solid-fraction field error over
+// time, particle position errors and the wall times.
 //
 // # Errors
 //

@@ -331,8 +331,8 @@ func (r *rollout) removeLeft() int {
 // gradClip is the number of training standard deviations each component
 // of an entity's velocity gradient is clipped to. Restriction of a nearly
 // flat or collinear member cloud fits the gradient along its thin
-// direction to velocity noise over a tiny extent, up to 1000 1/s at the
-// hopper's handover, and prolongation turns that into member velocities
+// direction to velocity noise over a tiny extent. At the hopper's handover
+// that gave 1000 1/s, and prolongation turned it into member velocities
 // of 100 m/s. The model never saw such values in training beyond a few
 // standard deviations, so clipping to them loses nothing it could use.
 const gradClip = 5

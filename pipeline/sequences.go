@@ -43,8 +43,8 @@ type Settings struct {
 	// DropLeaving leaves entities that lose a member within a sequence out
 	// of it. When false, the default, a member that left through an
 	// outlet or the domain boundary is continued in free fall from its
-	// last recorded state (ballistic ghost), so entities in the outlet
-	// throat, where the flow rate is set, stay in the training data.
+	// last recorded state (a ghost). Entities in the outlet throat, where
+	// the flow rate is set, thus stay in the training data.
 	DropLeaving bool `json:"drop_leaving"`
 }
 
