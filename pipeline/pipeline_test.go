@@ -223,3 +223,43 @@ func TestGhostFreeFall(t *testing.T) {
 		t.Errorf("ghost mass %g, radius %g, material %d, want 4, 2, 1", out.Mass[1], out.Radius[1], out.Material[1])
 	}
 }
+
+func TestTrainResume(t *testing.T) {
+	model, data := trainTiny(t)
+	resumed := filepath.Join(t.TempDir(), "resumed.safetensors")
+	_, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: resumed, Seed: 3, Resume: model,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 3, Window: 2}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := kernels.NewCPU[float32](1)
+	defer b.Close()
+	m0, meta0, err := surrogate.LoadCheckpoint(model, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, meta1, err := surrogate.LoadCheckpoint(resumed, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Resuming keeps the normalisation and moves the weights on.
+	if meta1.Normalisation.Vel.Std[2] != meta0.Normalisation.Vel.Std[2] {
+		t.Errorf("resumed normalisation %v, want the checkpoint's %v", meta1.Normalisation.Vel, meta0.Normalisation.Vel)
+	}
+	p0, p1 := m0.Params.List[0], m1.Params.List[0]
+	a, c := make([]float32, p0.Value.Len()), make([]float32, p1.Value.Len())
+	b.Download(a, p0.Value)
+	b.Download(c, p1.Value)
+	if slices.Equal(a, c) {
+		t.Errorf("parameter %s unchanged after 3 resumed iterations", p0.Name)
+	}
+
+	// A checkpoint with other features is rejected.
+	_, err = Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: resumed, Resume: model, History: 2,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1}, Train: surrogate.TrainConfig{Iterations: 1, Window: 2}})
+	if err == nil {
+		t.Error("resuming with another history length succeeded, want an error")
+	}
+}
