@@ -10,7 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/solvers/dem"
 	"github.com/neusim/neusim/solvers/liggghts"
@@ -40,16 +42,21 @@ The run writes into --out:
 Ctrl-C stops the run cleanly: the frames written so far and a summary of
 them are kept.
 
-The numerical solver is neusim's discrete element method (--solver dem).
---solver liggghts translates the case into a LIGGGHTS input script, runs the
-liggghts executable and reads its dumps, to cross-check against a solver
-engineers already trust. The neural surrogate is not shipped in this
-version, so dem is the default.`,
+By default the run uses the surrogate when a model is given (--model) or
+shipped for the case (models/CASE/model.safetensors), and the DEM solver
+otherwise. The surrogate lets DEM simulate the settling phase up to the
+handover (a hopper's gate opening) and rolls coarse entities forward after
+it; a parameter outside the model's trained range is run with a warning.
+--solver dem runs neusim's discrete element method alone. --solver liggghts
+translates the case into a LIGGGHTS input script, runs the liggghts
+executable and reads its dumps, to cross-check against a solver engineers
+already trust.`,
 		Flags: append(caseFlags(),
+			modelFlag(),
 			&cli.StringFlag{
 				Name:  "solver",
-				Value: "dem",
-				Usage: "solver to run: dem (neusim's discrete element method) or liggghts (LIGGGHTS 3.8.0 run as a reference, needs the liggghts executable on PATH)",
+				Value: "auto",
+				Usage: "solver to run: surrogate (the trained neural surrogate), dem (neusim's discrete element method), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), or auto: surrogate when a model is given or shipped for the case, else dem",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -80,7 +87,7 @@ func runCase(c *cli.Context, env *environment) error {
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	solver, err := pickSolver(c, env)
+	solver, err := pickSolver(c, env, cs)
 	if err != nil {
 		return err
 	}
@@ -147,16 +154,31 @@ func runCase(c *cli.Context, env *environment) error {
 }
 
 // pickSolver returns the solver named by --solver.
-func pickSolver(c *cli.Context, env *environment) (solvers.Solver, error) {
-	switch name := c.String("solver"); name {
+func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solver, error) {
+	name := c.String("solver")
+	if name == "auto" {
+		name = "dem"
+		if _, ok := shippedModel(cs.Name); ok || c.String("model") != "" {
+			name = "surrogate"
+		}
+	}
+	switch name {
 	case "dem":
 		return newDEM(c.Int("workers"), env), nil
 	case "liggghts":
 		return liggghts.New(liggghts.Options{Logger: env.log}), nil
 	case "surrogate":
-		return nil, fmt.Errorf("run --solver surrogate: no trained surrogate ships with this version (%w); use --solver dem", errNotLanded)
+		model, err := modelFor(c, cs)
+		if err != nil {
+			return nil, fmt.Errorf("run --solver surrogate: %w", err)
+		}
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Logger: env.log})
+		if err != nil {
+			return nil, fmt.Errorf("run --solver surrogate: %w", err)
+		}
+		return s, nil
 	default:
-		return nil, usagef("run --solver: unknown solver %q: use dem or liggghts", name)
+		return nil, usagef("run --solver: unknown solver %q: use dem, liggghts or surrogate", name)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/sweep"
 	"github.com/neusim/neusim/validate"
@@ -49,7 +50,8 @@ and lists missing or failed variants.`,
 			&cli.StringSliceFlag{Name: "param", Usage: "a swept parameter: NAME=LO:HI:N or NAME=A,B,C for grids, NAME=LO:HI with --lhs (repeatable)"},
 			&cli.IntFlag{Name: "lhs", Usage: "draw N Latin hypercube samples instead of a full grid"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the Latin hypercube samples"},
-			&cli.StringFlag{Name: "solver", Value: "dem", Usage: "solver of every variant: dem; surrogate is not available in this version"},
+			&cli.StringFlag{Name: "solver", Value: "dem", Usage: "solver of every variant: dem or surrogate (with --model, or the model shipped for the case)"},
+			modelFlag(),
 			&cli.IntFlag{Name: "jobs", Value: 1, Usage: "variants run at once on this machine; each gets cores/jobs solver workers"},
 			&cli.IntFlag{Name: "verify", Usage: "also run the DEM solver on K variants spread over the sweep and add the relative error of each observable (for surrogate sweeps)"},
 			&cli.StringFlag{Name: "out", Value: "out/sweep", Usage: "directory of the sweep; rerun with the same directory to resume"},
@@ -114,7 +116,7 @@ whose result exists already does nothing.`,
 					if err != nil {
 						return fmt.Errorf("sweep run-task: %w", err)
 					}
-					if err := sweep.RunTask(c.Context, dir, c.Int("task"), r, r); err != nil {
+					if err := sweep.RunTask(c.Context, dir, c.Int("task"), r, demReference(env, m, c.Int("workers"))); err != nil {
 						return fmt.Errorf("sweep run-task: %w", err)
 					}
 					return nil
@@ -143,18 +145,24 @@ func runSweep(c *cli.Context, env *environment) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
+	model := ""
 	switch c.String("solver") {
 	case "dem":
 	case "surrogate":
-		return fmt.Errorf("sweep --solver surrogate: no trained surrogate ships with this version (%w); use --solver dem", errNotLanded)
+		if model, err = modelFor(c, base); err != nil {
+			return fmt.Errorf("sweep --solver surrogate: %w", err)
+		}
+		if model, err = filepath.Abs(model); err != nil {
+			return err
+		}
 	default:
-		return usagef("sweep --solver: unknown solver %q: use dem", c.String("solver"))
+		return usagef("sweep --solver: unknown solver %q: use dem or surrogate", c.String("solver"))
 	}
 	if c.Int("jobs") < 1 {
 		return usagef("sweep --jobs: %d must be at least 1", c.Int("jobs"))
 	}
 
-	m := sweep.Manifest{Case: caseName, Set: c.StringSlice("set"), Extrapolate: c.Bool("allow-extrapolation"), Solver: c.String("solver")}
+	m := sweep.Manifest{Case: caseName, Set: c.StringSlice("set"), Extrapolate: c.Bool("allow-extrapolation"), Solver: c.String("solver"), Model: model}
 	if err := sweepVariants(c, base, &m); err != nil {
 		return err
 	}
@@ -176,7 +184,7 @@ func runSweep(c *cli.Context, env *environment) error {
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	opt := sweep.Options{Jobs: c.Int("jobs"), Logger: env.log, Reference: r}
+	opt := sweep.Options{Jobs: c.Int("jobs"), Logger: env.log, Reference: demReference(env, &m, workers)}
 	if f, ok := env.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opt.Bars = env.stderr
 	}
@@ -272,19 +280,32 @@ func submitSweep(c *cli.Context, env *environment, out string, m sweep.Manifest)
 	return nil
 }
 
-// variantRunner runs one sweep variant with a numerical solver and returns
-// its summary observables.
+// variantRunner runs one sweep variant with the DEM solver or the
+// surrogate and returns its summary observables.
 type variantRunner struct {
 	env     *environment
 	m       *sweep.Manifest
+	solver  string // "dem" or "surrogate"
 	workers int
 }
 
 func newVariantRunner(env *environment, m *sweep.Manifest, workers int) (*variantRunner, error) {
-	if m.Solver != "dem" {
-		return nil, fmt.Errorf("solver %q is not available for sweeps in this version: use dem", m.Solver)
+	switch m.Solver {
+	case "dem":
+	case "surrogate":
+		if m.Model == "" {
+			return nil, fmt.Errorf("the sweep manifest names the surrogate but no model")
+		}
+	default:
+		return nil, fmt.Errorf("solver %q is not available for sweeps: use dem or surrogate", m.Solver)
 	}
-	return &variantRunner{env: env, m: m, workers: workers}, nil
+	return &variantRunner{env: env, m: m, solver: m.Solver, workers: workers}, nil
+}
+
+// demReference returns the runner of --verify: the DEM solver on the
+// same variants.
+func demReference(env *environment, m *sweep.Manifest, workers int) *variantRunner {
+	return &variantRunner{env: env, m: m, solver: "dem", workers: workers}
 }
 
 func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solvers.ProgressFunc) (sweep.Result, error) {
@@ -303,10 +324,17 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 	}
 	rec := validate.NewRecorder(cs)
 	solver := newDEM(r.workers, r.env)
-	if err := solver.Run(ctx, cs, rec, progress); err != nil {
-		return sweep.Result{Solver: solver.Name()}, err
+	model := ""
+	if r.solver == "surrogate" {
+		model = r.m.Model
+		if solver, err = pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Logger: r.env.log}); err != nil {
+			return sweep.Result{}, err
+		}
 	}
-	res := sweep.Result{Solver: solver.Name(), Summary: map[string]sweep.Quantity{}}
+	if err := solver.Run(ctx, cs, rec, progress); err != nil {
+		return sweep.Result{Solver: solver.Name(), Model: model}, err
+	}
+	res := sweep.Result{Solver: solver.Name(), Model: model, Summary: map[string]sweep.Quantity{}}
 	for k, q := range rec.Summarize() {
 		res.Summary[k] = sweep.Quantity{Value: q.Value, Unit: q.Unit}
 	}

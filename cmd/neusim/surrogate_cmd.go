@@ -1,0 +1,208 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/pipeline"
+	"github.com/neusim/neusim/surrogate"
+)
+
+// modelsDirEnv names an environment variable that overrides the folder of
+// shipped models, models/ under the working directory.
+const modelsDirEnv = "NEUSIM_MODELS"
+
+// shippedModel returns the path of the model shipped for case name, and
+// whether it exists: $NEUSIM_MODELS/NAME/model.safetensors, or
+// models/NAME/model.safetensors relative to the working directory.
+func shippedModel(name string) (string, bool) {
+	dir := os.Getenv(modelsDirEnv)
+	if dir == "" {
+		dir = "models"
+	}
+	path := filepath.Join(dir, name, "model.safetensors")
+	_, err := os.Stat(path)
+	return path, err == nil
+}
+
+// modelFor returns the --model of c, or the shipped model of cs.
+func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
+	if m := c.String("model"); m != "" {
+		return m, nil
+	}
+	path, ok := shippedModel(cs.Name)
+	if !ok {
+		return "", fmt.Errorf("no model given and none shipped for case %s at %s: train one with \"neusim train %s\" and pass --model, or set %s", cs.Name, path, cs.Name, modelsDirEnv)
+	}
+	return path, nil
+}
+
+func modelFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:  "model",
+		Usage: "surrogate checkpoint (.safetensors); default: the model shipped for the case, models/CASE/model.safetensors under the working directory or $" + modelsDirEnv,
+	}
+}
+
+func trainCommand(env *environment) *cli.Command {
+	return &cli.Command{
+		Name:      "train",
+		Usage:     "generate DEM data over sampled variants and train a surrogate",
+		ArgsUsage: "[CASE]",
+		Description: `Samples --variants design variants of CASE (default hopper) by Latin
+hypercube inside its parameter ranges, runs the DEM solver on each (--jobs
+at once, resumable: trajectories already in --data are reused), groups the
+particles into coarse entities of about --target particles, and trains the
+graph network with mLSTM memory on the entities' motion. The last variant
+is held out for a validation loss, logged every 100 iterations.
+
+It writes into --out: model.safetensors (weights, with the metadata in the
+safetensors header: case and its hash, parameter ranges, grouping
+settings, normalisation, seed, training data summary), metadata.json (the
+same metadata, readable) and train.json (the training report with the
+validation losses). The same seed gives the same model.`,
+		Flags: append(caseFlags(),
+			&cli.IntFlag{Name: "variants", Value: 5, Usage: "number of DEM variants to simulate; the last one is held out for validation"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sampling, the weights and the training windows"},
+			&cli.StringFlag{Name: "data", Usage: "directory of the DEM trajectories, reused when training again (default: out/CASE-data)"},
+			&cli.StringFlag{Name: "out", Usage: "directory of the trained model (default: models/CASE)"},
+			&cli.IntFlag{Name: "jobs", Value: 2, Usage: "DEM variants simulated at once, sharing the cores"},
+			&cli.IntFlag{Name: "iterations", Value: 2500, Usage: "training iterations (AdamW steps)"},
+			&cli.IntFlag{Name: "target", Value: 32, Usage: "particles per coarse entity"},
+			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
+			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
+			&cli.StringFlag{Name: "resume", Usage: "start from the weights and normalisation of this checkpoint instead of fresh weights"},
+			workersFlag(),
+		),
+		Action: func(c *cli.Context) error { return train(c, env) },
+	}
+}
+
+func train(c *cli.Context, env *environment) error {
+	cs, err := loadCase(c, env)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	caseArg := cases.DefaultCase
+	if c.NArg() == 1 {
+		caseArg = c.Args().First()
+	}
+	if c.Int("variants") < 1 || c.Int("iterations") < 1 || c.Int("target") < 2 || c.Int("jobs") < 1 {
+		return usagef("train: --variants %d, --iterations %d, --jobs %d must be at least 1 and --target %d at least 2",
+			c.Int("variants"), c.Int("iterations"), c.Int("jobs"), c.Int("target"))
+	}
+	dataDir := c.String("data")
+	if dataDir == "" {
+		dataDir = filepath.Join("out", cs.Name+"-data")
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join("models", cs.Name)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("train --out: %w", err)
+	}
+
+	env.log.Info("generating training data", "case", cs.Name, "variants", c.Int("variants"), "data", dataDir)
+	data, err := pipeline.GenerateData(c.Context, caseArg, pipeline.DataOptions{
+		Dir: dataDir, Variants: c.Int("variants"), Seed: c.Uint64("seed"), Set: c.StringSlice("set"),
+		Jobs: c.Int("jobs"), Logger: env.log,
+		Progress: func(done, total int) {
+			env.log.Info("variant simulated", "done", done, "total", total)
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+
+	st := pipeline.DefaultSettings()
+	st.Grouping.TargetSize = c.Int("target")
+	model := filepath.Join(out, "model.safetensors")
+	rep, err := pipeline.Train(c.Context, pipeline.TrainOptions{
+		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Settings: st,
+		Model:   surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
+		Train:   surrogate.TrainConfig{Iterations: c.Int("iterations")},
+		Resume:  c.String("resume"),
+		Workers: c.Int("workers"),
+		Logger:  env.log,
+	})
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := writeJSON(filepath.Join(out, "metadata.json"), rep.Metadata); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := writeJSON(filepath.Join(out, "train.json"), rep); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "trained %s on %d variants (%d held out) in %.0f s; model in %s\n",
+		cs.Name, len(rep.TrainVariants), len(rep.HeldOutVariants), rep.WallS, model)
+	if n := len(rep.Validation); n > 0 {
+		b, _ := json.Marshal(rep.Validation[n-1])
+		fmt.Fprintf(env.stdout, "last validation: %s\n", b)
+	}
+	return nil
+}
+
+func compareCommand(env *environment) *cli.Command {
+	return &cli.Command{
+		Name:      "compare",
+		Usage:     "run the surrogate and the DEM solver on one variant and report the differences",
+		ArgsUsage: "[CASE]",
+		Description: `Runs the DEM solver and the surrogate (--model, default the model shipped
+for the case) on the same variant of CASE and writes into --out:
+  report.md    the comparison as a table: mean mass flow rate and discharge
+               time of each with the relative error, the solid-fraction field
+               error, wall times and the speed-up
+  report.json  the same numbers and the time series, with at least
+               mass_flow_rate_error and discharge_time_error (relative),
+               field_error, wall_time_dem_s, wall_time_surrogate_s, speedup
+  *.png        discharged mass, mass flow rate, kinetic energy, field error
+               and particle-position error against time
+
+The surrogate hands over from DEM after the settling phase (the hopper's
+gate opening); the report states the handover time, and the speed-up is
+given for the whole run and for the part after the handover.`,
+		Flags: append(caseFlags(),
+			modelFlag(),
+			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE)"},
+			&cli.Float64Flag{Name: "duration", Usage: "simulated duration of both runs, s; 0 keeps the case's"},
+			&cli.Float64Flag{Name: "grid", Usage: "spacing of the solid-fraction grid, m; 0 means 4 mean particle diameters"},
+			workersFlag(),
+		),
+		Action: func(c *cli.Context) error {
+			cs, err := loadCase(c, env)
+			if err != nil {
+				return fmt.Errorf("compare: %w", err)
+			}
+			caseArg := cases.DefaultCase
+			if c.NArg() == 1 {
+				caseArg = c.Args().First()
+			}
+			model, err := modelFor(c, cs)
+			if err != nil {
+				return fmt.Errorf("compare: %w", err)
+			}
+			out := c.String("out")
+			if out == "" {
+				out = filepath.Join("out", "compare-"+cs.Name)
+			}
+			rep, err := pipeline.Compare(c.Context, caseArg, c.StringSlice("set"), model, out, pipeline.CompareOptions{
+				Workers: c.Int("workers"), Logger: env.log, AllowExtrapolation: c.Bool("allow-extrapolation"),
+				Duration: c.Float64("duration"), GridSpacing: c.Float64("grid"),
+			})
+			if err != nil {
+				return fmt.Errorf("compare: %w", err)
+			}
+			fmt.Fprintln(env.stdout, strings.TrimSpace(rep.Markdown()))
+			fmt.Fprintf(env.stdout, "report in %s\n", filepath.Join(out, "report.md"))
+			return nil
+		},
+	}
+}
