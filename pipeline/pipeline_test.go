@@ -1,11 +1,14 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -261,5 +264,40 @@ func TestTrainResume(t *testing.T) {
 		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1}, Train: surrogate.TrainConfig{Iterations: 1, Window: 2}})
 	if err == nil {
 		t.Error("resuming with another history length succeeded, want an error")
+	}
+}
+
+func TestSolverWarnsOutsideRange(t *testing.T) {
+	model, _ := trainTiny(t)
+	var buf bytes.Buffer
+	s, err := NewSolver(model, SolverOptions{Workers: 1, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := s.Metadata().ParamRanges["outlet_diameter"]
+	inside := (r[0] + r[1]) / 2
+	for _, tc := range []struct {
+		value float64
+		warn  bool
+	}{{inside, false}, {r[1] + 0.0005, true}} {
+		buf.Reset()
+		c, err := cases.Load(tinyCase, cases.Options{Set: []string{fmt.Sprintf("outlet_diameter=%g", tc.value)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runFrames(t, s, c)
+		if got := strings.Contains(buf.String(), "outside the trained range"); got != tc.warn {
+			t.Errorf("outlet_diameter %g in trained range %v: warning %v, want %v", tc.value, r, got, tc.warn)
+		}
+	}
+
+	// A model of another case is rejected.
+	c, err := cases.Load("hopper", cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(context.Background(), c, solvers.SinkFunc(func(*particles.Frame) error { return nil }), nil); err == nil {
+		t.Error("running a tiny_hopper model on the hopper succeeded, want an error")
 	}
 }
