@@ -91,6 +91,10 @@ func runCase(c *cli.Context, env *environment) error {
 	if err != nil {
 		return err
 	}
+	// The surrogate holds worker goroutines until closed.
+	if cl, ok := solver.(interface{ Close() }); ok {
+		defer cl.Close()
+	}
 	out := c.String("out")
 	if out == "" {
 		out = filepath.Join("out", cs.Name)

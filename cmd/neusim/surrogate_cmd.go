@@ -65,8 +65,8 @@ is held out for a validation loss, logged every 100 iterations.
 It writes into --out: model.safetensors (weights, with the metadata in the
 safetensors header: case and its hash, parameter ranges, grouping
 settings, normalisation, seed, training data summary), metadata.json (the
-same metadata, readable) and train.json (the training report with the
-validation losses). The same seed gives the same model.`,
+same metadata, readable) and model.train.json (the training report with
+the validation losses). The same seed gives the same model.`,
 		Flags: append(caseFlags(),
 			&cli.IntFlag{Name: "variants", Value: 5, Usage: "number of DEM variants to simulate; the last one is held out for validation"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sampling, the weights and the training windows"},
@@ -136,9 +136,6 @@ func train(c *cli.Context, env *environment) error {
 		return fmt.Errorf("train: %w", err)
 	}
 	if err := writeJSON(filepath.Join(out, "metadata.json"), rep.Metadata); err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	if err := writeJSON(filepath.Join(out, "train.json"), rep); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
 	fmt.Fprintf(env.stdout, "trained %s on %d variants (%d held out) in %.0f s; model in %s\n",

@@ -21,7 +21,7 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 		t.Fatalf("neusim train exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	model := filepath.Join(modelDir, "model.safetensors")
-	for _, name := range []string{"model.safetensors", "metadata.json", "train.json"} {
+	for _, name := range []string{"model.safetensors", "metadata.json", "model.train.json"} {
 		if _, err := os.Stat(filepath.Join(modelDir, name)); err != nil {
 			t.Errorf("train wrote no %s: %v", name, err)
 		}

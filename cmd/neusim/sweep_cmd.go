@@ -327,9 +327,12 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 	model := ""
 	if r.solver == "surrogate" {
 		model = r.m.Model
-		if solver, err = pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Logger: r.env.log}); err != nil {
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Logger: r.env.log})
+		if err != nil {
 			return sweep.Result{}, err
 		}
+		defer s.Close()
+		solver = s
 	}
 	if err := solver.Run(ctx, cs, rec, progress); err != nil {
 		return sweep.Result{Solver: solver.Name(), Model: model}, err
