@@ -101,7 +101,7 @@ func (d *decoder) applySet(params []Parameter, opt Options) (map[string]float64,
 		}
 		if v < p.Min || v > p.Max {
 			if !opt.AllowExtrapolation {
-				d.setErr(path, "%s is outside the range [%s, %s] of parameter %s; pass --allow-extrapolation (Options.AllowExtrapolation) to run it anyway",
+				d.setErr(path, "%s is outside the range [%s, %s] of parameter %s; pass --allow-extrapolation to run it anyway",
 					withUnit(v, p.Unit), formatFloat(p.Min), formatFloat(p.Max), name)
 				continue
 			}

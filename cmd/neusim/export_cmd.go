@@ -29,7 +29,7 @@ size --cell (m) with a Gaussian kernel of width --width (m), writing
 fields.pvd with ImageData (.vti) files of solid fraction, density (kg/m3),
 velocity (m/s) and kinetic stress (Pa).`,
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "out", Required: true, Usage: "output directory, created if missing"},
+				&cli.StringFlag{Name: "out", Required: true, Usage: "output directory, created if missing (required)"},
 				&cli.BoolFlag{Name: "fields", Usage: "also write coarse-grained continuum fields"},
 				&cli.Float64Flag{Name: "cell", Value: 0, Usage: "grid cell size for --fields, m; 0 picks twice the mean particle diameter"},
 				&cli.Float64Flag{Name: "width", Value: 0, Usage: "Gaussian kernel width for --fields, m; 0 picks the mean particle diameter"},

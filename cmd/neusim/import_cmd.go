@@ -31,16 +31,16 @@ type T becomes material T-1. A malformed file is reported with its name and
 line.`,
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "out", Required: true, Usage: "trajectory file to write (Arrow IPC), e.g. run.arrow"},
-				&cli.Float64Flag{Name: "dt", Usage: "the LIGGGHTS time step, s; frame times are step x dt unless the dump has ITEM: TIME (required then)"},
-				&cli.StringSliceFlag{Name: "density", Usage: "particle density of an atom type, TYPE=RHO in kg/m3, for dumps without a mass column (repeatable)"},
+				&cli.Float64Flag{Name: "dt", Required: true, Usage: "the LIGGGHTS time step, s (required); frame times are step x dt unless the dump has an ITEM: TIME section"},
+				&cli.StringSliceFlag{Name: "density", Usage: "particle density of an atom type, TYPE=RHO in kg/m3, for dumps without a mass column (repeatable, e.g. --density 1=2500)"},
 				&cli.StringFlag{Name: "case", Usage: "name recorded as the trajectory's case (default: liggghts-import)"},
 			},
 			Action: func(c *cli.Context) error {
 				if c.NArg() == 0 {
 					return usagef("import liggghts: give at least one dump file")
 				}
-				if c.Float64("dt") < 0 {
-					return usagef("import liggghts --dt: %g s must not be negative", c.Float64("dt"))
+				if !(c.Float64("dt") > 0) {
+					return usagef("import liggghts --dt: %g s is not a time step: give the timestep of the LIGGGHTS run, e.g. --dt 1e-5", c.Float64("dt"))
 				}
 				dens := map[int]float64{}
 				for _, s := range c.StringSlice("density") {

@@ -65,7 +65,7 @@ func TestImportLIGGGHTSNeedsDensity(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "dump.txt:10") || !strings.Contains(stderr, "density") {
 		t.Errorf("exit %d, stderr %q: want the file, line and the missing density", code, stderr)
 	}
-	code, _, stderr = runCLI(t, "import", "liggghts", dump, "--out", filepath.Join(dir, "x.arrow"), "--density", "glass=2500")
+	code, _, stderr = runCLI(t, "import", "liggghts", dump, "--out", filepath.Join(dir, "x.arrow"), "--dt", "1e-5", "--density", "glass=2500")
 	if code != exitUsage || !strings.Contains(stderr, "TYPE=RHO") {
 		t.Errorf("bad --density: exit %d, stderr %q", code, stderr)
 	}
@@ -99,5 +99,17 @@ func TestRunWithLIGGGHTSMatchesDEM(t *testing.T) {
 	bead := 4.0 / 3.0 * math.Pi * 1e-9 * 2500
 	if d := math.Abs(discharged["dem"] - discharged["liggghts"]); d > 5*bead {
 		t.Errorf("discharged mass: dem %g kg, liggghts %g kg, differ by %.1f beads (tolerance 5)", discharged["dem"], discharged["liggghts"], d/bead)
+	}
+}
+
+func TestImportLIGGGHTSNeedsTimeStep(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "dump.txt")
+	if err := os.WriteFile(dump, []byte(twoAtomDump), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "import", "liggghts", dump, "--out", filepath.Join(dir, "x.arrow"), "--density", "1=2500")
+	if code != exitUsage || !strings.Contains(stderr, "dt") {
+		t.Errorf("import without --dt: exit %d, stderr %q; want a usage error naming --dt", code, stderr)
 	}
 }

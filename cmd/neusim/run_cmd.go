@@ -42,12 +42,13 @@ The run writes into --out:
 Ctrl-C stops the run cleanly: the frames written so far and a summary of
 them are kept.
 
-By default the run uses the surrogate when a model is given (--model) or
-shipped for the case (models/CASE/model.safetensors), and the DEM solver
-otherwise. The surrogate lets DEM simulate the settling phase up to the
-handover (a hopper's gate opening) and rolls coarse entities forward after
-it; a parameter outside the model's trained range is run with a warning.
---solver dem runs neusim's discrete element method alone. --solver liggghts
+By default the run uses neusim's discrete element method (--solver dem).
+--solver surrogate, or --model alone, uses a trained surrogate: --model, or
+the model shipped for the case (models/CASE/model.safetensors). It lets DEM simulate the
+settling phase up to the handover (a hopper's gate opening) and rolls
+coarse entities forward after it; a parameter outside the model's trained
+range is run with a warning. The shipped hopper model is not yet accurate
+(check it with "neusim compare"), which is why dem stays the default. --solver liggghts
 translates the case into a LIGGGHTS input script, runs the liggghts
 executable and reads its dumps, to cross-check against a solver engineers
 already trust.`,
@@ -55,8 +56,8 @@ already trust.`,
 			modelFlag(),
 			&cli.StringFlag{
 				Name:  "solver",
-				Value: "auto",
-				Usage: "solver to run: surrogate (the trained neural surrogate), dem (neusim's discrete element method), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), or auto: surrogate when a model is given or shipped for the case, else dem",
+				Value: "dem",
+				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), or auto (surrogate when a model is given or shipped for the case, else dem)",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -114,6 +115,9 @@ func runCase(c *cli.Context, env *environment) error {
 		sinks = append(sinks, tw)
 		closers = append(closers, tw.Close)
 	}
+	if err := clearStaleVTK(filepath.Join(out, "vtk"), c.Bool("vtk"), env); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	if c.Bool("vtk") {
 		series, err := vtk.NewSeries(filepath.Join(out, "vtk"), vtk.SeriesOptions{Case: cs})
 		if err != nil {
@@ -160,6 +164,9 @@ func runCase(c *cli.Context, env *environment) error {
 // pickSolver returns the solver named by --solver.
 func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solver, error) {
 	name := c.String("solver")
+	if c.IsSet("model") && !c.IsSet("solver") {
+		name = "surrogate" // a model is only used by the surrogate
+	}
 	if name == "auto" {
 		name = "dem"
 		if _, ok := shippedModel(cs.Name); ok || c.String("model") != "" {
@@ -182,7 +189,7 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 		}
 		return s, nil
 	default:
-		return nil, usagef("run --solver: unknown solver %q: use dem, liggghts or surrogate", name)
+		return nil, usagef("run --solver: unknown solver %q: use dem, surrogate, liggghts or auto", name)
 	}
 }
 
@@ -202,4 +209,35 @@ func (m multiSink) WriteFrame(f *particles.Frame) error {
 // core) logging to env's logger.
 func newDEM(workers int, env *environment) solvers.Solver {
 	return dem.New(dem.Options{Workers: workers, Logger: env.log})
+}
+
+// clearStaleVTK deals with a VTK folder left in dir by an earlier run into
+// the same --out: when this run writes VTK, it removes the earlier run's
+// series files (particles_*.vtp, walls_*.vtu, fields_*.vti and the .pvd
+// collections, which neusim names) so that ParaView does not mix two runs;
+// otherwise it warns that the folder belongs to an earlier run. Other
+// files are left alone.
+func clearStaleVTK(dir string, writing bool, env *environment) error {
+	var stale []string
+	for _, pattern := range []string{"particles_*.vtp", "walls_*.vtu", "fields_*.vti", "*.pvd"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return err
+		}
+		stale = append(stale, m...)
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	if !writing {
+		env.log.Warn("the output folder holds VTK files of an earlier run; this run writes none (add --vtk)", "dir", dir, "files", len(stale))
+		return nil
+	}
+	env.log.Info("removing the VTK series of an earlier run in the same output folder", "dir", dir, "files", len(stale))
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }

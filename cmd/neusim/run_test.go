@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -134,5 +135,27 @@ func TestGroupWritesEntityIDs(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(grouped, "vtk", "particles.pvd")); err != nil {
 		t.Errorf("grouped VTK missing: %v", err)
+	}
+}
+
+func TestClearStaleVTKKeepsOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"particles_000003.vtp", "walls_000001.vtu", "fields_000002.vti", "particles.pvd", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := &environment{}
+	env.log, _ = newLogger(io.Discard, "info", "text")
+	if err := clearStaleVTK(dir, true, env); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 1 || left[0].Name() != "notes.txt" {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left %v, want only notes.txt", names)
 	}
 }

@@ -71,7 +71,7 @@ the validation losses). The same seed gives the same model.`,
 			&cli.IntFlag{Name: "variants", Value: 5, Usage: "number of DEM variants to simulate; the last one is held out for validation"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sampling, the weights and the training windows"},
 			&cli.StringFlag{Name: "data", Usage: "directory of the DEM trajectories, reused when training again (default: out/CASE-data)"},
-			&cli.StringFlag{Name: "out", Usage: "directory of the trained model (default: models/CASE)"},
+			&cli.StringFlag{Name: "out", Usage: "directory of the trained model (default: out/models/CASE, so the shipped models/ stay as they are)"},
 			&cli.IntFlag{Name: "jobs", Value: 2, Usage: "DEM variants simulated at once, sharing the cores"},
 			&cli.IntFlag{Name: "iterations", Value: 2500, Usage: "training iterations (AdamW steps)"},
 			&cli.IntFlag{Name: "target", Value: 32, Usage: "particles per coarse entity"},
@@ -103,7 +103,7 @@ func train(c *cli.Context, env *environment) error {
 	}
 	out := c.String("out")
 	if out == "" {
-		out = filepath.Join("models", cs.Name)
+		out = filepath.Join("out", "models", cs.Name)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("train --out: %w", err)
@@ -114,7 +114,9 @@ func train(c *cli.Context, env *environment) error {
 		Dir: dataDir, Variants: c.Int("variants"), Seed: c.Uint64("seed"), Set: c.StringSlice("set"),
 		Jobs: c.Int("jobs"), Logger: env.log,
 		Progress: func(done, total int) {
-			env.log.Info("variant simulated", "done", done, "total", total)
+			if c.Context.Err() == nil { // a cancelled variant is not done
+				env.log.Info("variant simulated", "done", done, "total", total)
+			}
 		},
 	})
 	if err != nil {

@@ -191,7 +191,7 @@ func runSweep(c *cli.Context, env *environment) error {
 	env.log.Info("sweep started", "case", base.Name, "variants", len(m.Variants), "jobs", opt.Jobs, "out", out)
 	rep, err := sweep.Run(c.Context, out, m, r, opt)
 	if err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		return err // the sweep package names itself
 	}
 	fmt.Fprintf(env.stdout, "sweep of %s: %d variants (%d run now, %d resumed, %d failed); table in %s\n",
 		base.Name, rep.Variants, rep.Ran, rep.Skipped, rep.Failed, filepath.Join(out, "results.csv"))
@@ -259,7 +259,7 @@ func sweepVariants(c *cli.Context, base *cases.Case, m *sweep.Manifest) error {
 
 func submitSweep(c *cli.Context, env *environment, out string, m sweep.Manifest) error {
 	if err := sweep.Prepare(out, m); err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		return err // the sweep package names itself
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -269,7 +269,7 @@ func submitSweep(c *cli.Context, env *environment, out string, m sweep.Manifest)
 		Executable: exe, Partition: c.String("partition"), MaxRunning: c.Int("max-running"), TimeLimit: c.String("time"),
 	})
 	if err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		return err // the sweep package names itself
 	}
 	id, err := sweep.Submit(c.Context, script)
 	if err != nil {
