@@ -38,6 +38,12 @@ type Recorder struct {
 
 	counts      []int   // particles in the domain at each frame
 	initialMass float64 // kg, particle mass in the first frame
+
+	// present holds the ids of the previous frame, to count particles that
+	// vanished without passing through an outlet.
+	present    map[int64]bool
+	outletSeen int64 // outlet count summed over outlets at the previous frame
+	lost       int
 }
 
 // NewRecorder returns a Recorder for the observables of c.
@@ -76,6 +82,7 @@ func (r *Recorder) WriteFrame(f *particles.Frame) error {
 		}
 	}
 	r.counts = append(r.counts, f.Len())
+	r.countLost(f)
 
 	for i, o := range r.c.Observables {
 		s := &r.series[i]
@@ -107,6 +114,42 @@ func (r *Recorder) WriteFrame(f *particles.Frame) error {
 // Series returns the recorded series in case order. The slices are owned
 // by the recorder.
 func (r *Recorder) Series() []Series { return r.series }
+
+// countLost adds to r.lost the particles of the previous frame that are
+// missing from f and not accounted for by the growth of the outlet counts:
+// particles that left the domain elsewhere, or that a solver dropped.
+func (r *Recorder) countLost(f *particles.Frame) {
+	var outlets int64
+	for _, n := range f.OutletCount {
+		outlets += n
+	}
+	if r.present != nil {
+		gone := 0
+		for _, id := range f.ID {
+			if r.present[id] {
+				r.present[id] = false // seen again
+			}
+		}
+		for id, missing := range r.present {
+			if missing {
+				gone++
+			}
+			delete(r.present, id)
+		}
+		r.lost += max(gone-int(outlets-r.outletSeen), 0)
+	} else {
+		r.present = make(map[int64]bool, f.Len())
+	}
+	for _, id := range f.ID {
+		r.present[id] = true
+	}
+	r.outletSeen = outlets
+}
+
+// LostParticles returns how many particles vanished between frames
+// without being counted by an outlet, such as particles that left the
+// domain through a boundary that is not an outlet.
+func (r *Recorder) LostParticles() int { return r.lost }
 
 // ParticleCounts returns the number of particles at each recorded frame.
 func (r *Recorder) ParticleCounts() []int { return r.counts }

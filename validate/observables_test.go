@@ -129,3 +129,29 @@ func TestBeverlooScaling(t *testing.T) {
 		t.Errorf("slot ratio = %v, want %v", got, want)
 	}
 }
+
+func TestLostParticlesExcludeOutlets(t *testing.T) {
+	c := &cases.Case{}
+	r := NewRecorder(c)
+	frame := func(ids []int64, outlet int64) *particles.Frame {
+		n := len(ids)
+		f := frameOf(0, make([]r3.Vec, n), make([]r3.Vec, n), make([]r3.Vec, n), make([]float64, n), make([]float64, n))
+		f.ID = ids
+		f.OutletCount = []int64{outlet}
+		return f
+	}
+	// Four particles; 2 leaves through the outlet, then 3 vanishes
+	// without an outlet count, and 7 is poured in.
+	for _, f := range []*particles.Frame{
+		frame([]int64{1, 2, 3, 4}, 0),
+		frame([]int64{1, 3, 4}, 1),
+		frame([]int64{1, 4, 7}, 1),
+	} {
+		if err := r.WriteFrame(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := r.LostParticles(); got != 1 {
+		t.Errorf("LostParticles = %d, want 1", got)
+	}
+}

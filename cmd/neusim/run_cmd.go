@@ -145,6 +145,10 @@ func runCase(c *cli.Context, env *environment) error {
 		closeErr = errors.Join(closeErr, close())
 	}
 	sum := newSummary(cs, solver.Name(), rec, last, wall, runErr)
+	if sum.Lost > 0 {
+		env.log.Warn("particles vanished without passing through an outlet (they left the domain or the solver dropped them)",
+			"solver", solver.Name(), "count", sum.Lost)
+	}
 	if err := writeJSON(filepath.Join(out, "summary.json"), sum); err != nil {
 		closeErr = errors.Join(closeErr, err)
 	}

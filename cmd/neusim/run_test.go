@@ -35,6 +35,9 @@ func TestRunWritesSummaryTrajectoryAndVTK(t *testing.T) {
 	if !sum.Completed || sum.Case != "tiny_hopper" || sum.Solver != "dem" {
 		t.Errorf("summary header = %+v", sum)
 	}
+	if sum.Lost != 0 {
+		t.Errorf("DEM lost %d particles outside the outlet; the tiny hopper's domain contains every path", sum.Lost)
+	}
 	if got := sum.Parameters["outlet_diameter"]; got.Value != 0.012 || got.Unit != "m" {
 		t.Errorf("summary outlet_diameter = %+v, want 0.012 m", got)
 	}

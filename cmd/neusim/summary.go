@@ -27,6 +27,7 @@ type runSummary struct {
 	Steps       int64                     `json:"steps"`
 	SimTime     float64                   `json:"simulated_time_s"`
 	Particles   int                       `json:"particles_final"`
+	Lost        int                       `json:"lost_particles"` // vanished without passing an outlet
 	Throughput  float64                   `json:"particle_steps_per_second"`
 	Summary     map[string]validate.Value `json:"summary"`
 	Observables []validate.Series         `json:"observables"`
@@ -51,6 +52,7 @@ func newSummary(cs *cases.Case, solver string, rec *validate.Recorder, last solv
 		Steps:       last.Step,
 		SimTime:     last.Time,
 		Particles:   last.Particles,
+		Lost:        rec.LostParticles(),
 		Summary:     rec.Summarize(),
 		Observables: rec.Series(),
 	}
