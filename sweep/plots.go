@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bufio"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/neusim/neusim/internal/atomicfile"
 )
 
 var nan = math.NaN()
@@ -74,12 +77,14 @@ func writePlots(dir string, m *Manifest, results map[int]Result) error {
 }
 
 func saveAtomic(p *plot.Plot, path string) error {
-	tmp := path + ".tmp.png"
-	if err := p.Save(6*vg.Inch, 4*vg.Inch, tmp); err != nil {
-		os.Remove(tmp)
+	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
+	if err != nil {
 		return fmt.Errorf("sweep: plot %s: %w", path, err)
 	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, 0o644, func(w *bufio.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
 }
 
 func fileSafe(s string) string {

@@ -5,9 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
+
+	"github.com/neusim/neusim/internal/atomicfile"
 )
 
 // WriteCSV writes t to path as comma-separated values with one header
@@ -49,32 +49,9 @@ func WriteCSV(path string, t *Table) error {
 // writeAtomic writes a file through fill into a temporary file in the
 // same directory and renames it to path when fill succeeds.
 func writeAtomic(path string, fill func(w io.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	err := atomicfile.Write(path, 0o644, func(w *bufio.Writer) error { return fill(w) })
 	if err != nil {
 		return fmt.Errorf("table: %w", err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriter(f)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("table: writing %s: %w", path, err)
 	}
 	return nil
 }

@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unsafe"
 
+	"github.com/neusim/neusim/internal/atomicfile"
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
@@ -257,32 +256,8 @@ func xmlComment(s string) string {
 // same directory and renames it to path when fill succeeds, so that
 // readers never see a partial file.
 func writeAtomic(path string, fill func(w *bufio.Writer) error) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
+	if err := atomicfile.Write(path, 0o644, fill); err != nil {
 		return fmt.Errorf("vtk: %w", err)
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("vtk: writing %s: %w", path, err)
 	}
 	return nil
 }

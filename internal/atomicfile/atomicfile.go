@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,17 @@ import (
 // failure the previous content of path, if any, is left untouched and the
 // temporary file is removed.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	return Write(path, perm, func(w *bufio.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// Write streams a file through fill, which writes to a buffered temporary
+// file in path's directory, and renames the file to path with permissions
+// perm when fill succeeds. On failure the previous content of path, if
+// any, is left untouched and the temporary file is removed.
+func Write(path string, perm os.FileMode, fill func(w *bufio.Writer) error) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -23,23 +35,25 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	err = fill(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(perm)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
 		return fmt.Errorf("atomicfile: writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return fmt.Errorf("atomicfile: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("atomicfile: syncing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("atomicfile: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("atomicfile: %w", err)
 	}
 	return nil
 }
