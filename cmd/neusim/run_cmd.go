@@ -215,12 +215,11 @@ func newDEM(workers int, env *environment) solvers.Solver {
 	return dem.New(dem.Options{Workers: workers, Logger: env.log})
 }
 
-// clearStaleVTK deals with a VTK folder left in dir by an earlier run into
-// the same --out: when this run writes VTK, it removes the earlier run's
-// series files (particles_*.vtp, walls_*.vtu, fields_*.vti and the .pvd
-// collections, which neusim names) so that ParaView does not mix two runs;
-// otherwise it warns that the folder belongs to an earlier run. Other
-// files are left alone.
+// clearStaleVTK handles a VTK folder that an earlier run left in dir. When
+// this run writes VTK, it removes the earlier series files, which neusim
+// names particles_*.vtp, walls_*.vtu, fields_*.vti and *.pvd, so that
+// ParaView does not mix two runs. Otherwise it logs a warning. Other files
+// are left alone.
 func clearStaleVTK(dir string, writing bool, env *environment) error {
 	var stale []string
 	for _, pattern := range []string{"particles_*.vtp", "walls_*.vtu", "fields_*.vti", "*.pvd"} {
