@@ -25,6 +25,11 @@ type Case struct {
 	Insertions  []Insertion
 	Solver      SolverSettings
 	Observables []Observable
+
+	// Fluid is the lattice Boltzmann setup of a fluid case, nil for a
+	// particle case. A fluid case may leave out materials, particles,
+	// domain and solver; its Domain is then the box of the fluid grid.
+	Fluid *Fluid
 }
 
 // Parameter is a named design parameter of a case family.
@@ -117,7 +122,7 @@ const (
 type Wall struct {
 	Name     string
 	Type     string
-	Material int // index into Case.Materials
+	Material int // index into Case.Materials; -1 for a wall of a fluid case given no material
 
 	Point, Normal r3.Vec // plane: a point on it, m, and its unit normal
 	Min, Max      r3.Vec // box corners, m

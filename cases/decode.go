@@ -23,7 +23,10 @@ type decoder struct {
 	dir     string              // directory relative paths are resolved against
 	anchors map[string]ast.Node // YAML anchors by name, for aliases
 	vars    map[string]float64  // parameter values expressions may use
-	errs    Errors
+	// fluidCase is set for a case file with a fluid section, which makes
+	// the particle sections optional.
+	fluidCase bool
+	errs      Errors
 }
 
 // errAt records a problem at node n. A nil n is reported at the start of

@@ -61,7 +61,7 @@ func checkCase(c *Case) error {
 		}
 	}
 	for _, w := range c.Walls {
-		if w.Material < 0 || w.Material >= nm {
+		if (w.Material < 0 && (c.Fluid == nil || w.Material != -1)) || w.Material >= nm {
 			return fmt.Errorf("wall %s material %d", w.Name, w.Material)
 		}
 		if w.Type == WallSTL && len(w.Triangles) == 0 {
@@ -104,10 +104,35 @@ func checkCase(c *Case) error {
 			return fmt.Errorf("observable %s outlet %d", o.Name, o.Outlet)
 		}
 	}
+	if c.Fluid != nil {
+		return checkFluid(c.Fluid)
+	}
 	s := c.Solver
 	if !(s.Duration > 0 && s.OutputInterval > 0 && s.OutputInterval <= s.Duration && s.TimeStep >= 0 &&
 		s.RayleighFraction > 0 && s.RayleighFraction <= 1) {
 		return fmt.Errorf("solver %+v", s)
+	}
+	return nil
+}
+
+// checkFluid verifies what Load promises about a fluid section.
+func checkFluid(f *Fluid) error {
+	for k, n := range f.Nodes {
+		if n < 3 && !(k == 2 && n == 1) {
+			return fmt.Errorf("fluid nodes %v", f.Nodes)
+		}
+	}
+	if !(f.Spacing > 0 && f.TimeStep > 0 && f.Duration > 0 && f.Viscosity > 0 && f.Density > 0 &&
+		f.OutputInterval >= 0 && f.OutputInterval <= f.Duration && f.MaxMach > 0 && f.MaxMach < 1) {
+		return fmt.Errorf("fluid %+v", f)
+	}
+	if f.Collision != FluidBGK && f.Collision != FluidTRT {
+		return fmt.Errorf("fluid collision %q", f.Collision)
+	}
+	for k, face := range f.Faces {
+		if _, ok := fluidFaceKeys[face.Type]; !ok {
+			return fmt.Errorf("fluid face %s type %q", FluidFaceNames[k], face.Type)
+		}
 	}
 	return nil
 }

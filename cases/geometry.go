@@ -16,7 +16,7 @@ const standardGravity = 9.80665
 
 // domain reads the simulation box and its periodic axes.
 func (d *decoder) domain(top *mapping) Domain {
-	dm := top.child("domain", true)
+	dm := top.child("domain", !d.fluidCase)
 	if dm == nil {
 		return Domain{}
 	}
@@ -110,7 +110,10 @@ func (d *decoder) walls(geo *mapping, mats []Material) []Wall {
 			d.errAt(wm.lookup("name"), joinPath(path, "name"), "wall name %q is used twice", w.Name)
 		}
 		names[w.Name] = true
-		w.Material = d.materialRef(wm, "material", mats)
+		w.Material = -1
+		if !d.fluidCase || wm.has("material") {
+			w.Material = d.materialRef(wm, "material", mats)
+		}
 		w.RemovedAt = wm.opt("removed_at", 0, positive("removed_at (s; leave it out for a wall that stays)"))
 		w.Motion = d.motion(wm.child("motion", false))
 		d.wallShape(wm, &w)

@@ -119,7 +119,7 @@ func LoadBytes(name string, data []byte, dir string, opt Options) (*Case, error)
 }
 
 var topKeys = []string{"name", "description", "parameters", "gravity", "domain", "materials",
-	"interactions", "contact", "geometry", "particles", "solver", "observables"}
+	"interactions", "contact", "geometry", "particles", "solver", "observables", "fluid"}
 
 func (d *decoder) decode(data []byte, opt Options) *Case {
 	root := d.parse(data)
@@ -132,6 +132,7 @@ func (d *decoder) decode(data []byte, opt Options) *Case {
 		return nil
 	}
 	top.allow("a case file", topKeys...)
+	d.fluidCase = top.has("fluid")
 
 	c := &Case{
 		Name:        top.str("name", strings.TrimSuffix(filepath.Base(d.file), filepath.Ext(d.file)), false),
@@ -154,6 +155,10 @@ func (d *decoder) decode(data []byte, opt Options) *Case {
 	c.Insertions = d.insertions(top, c.Materials, c.Domain)
 	c.Solver = d.solver(top)
 	c.Observables = d.observables(top, c.Outlets)
+	c.Fluid = d.fluid(top)
+	if c.Fluid != nil && !top.has("domain") {
+		c.Domain = c.Fluid.fluidDomain()
+	}
 	return c
 }
 

@@ -27,6 +27,12 @@ func TestEmbeddedCasesLoad(t *testing.T) {
 					t.Errorf("Values[%s] = %g, want the default %g", p.Name, c.Values[p.Name], p.Default)
 				}
 			}
+			if c.Fluid != nil {
+				if err := checkFluid(c.Fluid); err != nil {
+					t.Error(err)
+				}
+				return
+			}
 			if len(c.Insertions) == 0 || len(c.Materials) == 0 || c.Solver.Duration <= 0 {
 				t.Errorf("incomplete case: %d insertions, %d materials, duration %g",
 					len(c.Insertions), len(c.Materials), c.Solver.Duration)

@@ -19,7 +19,7 @@ var (
 // materials reads the materials section, a mapping from material name to
 // its bulk properties, in file order.
 func (d *decoder) materials(top *mapping) []Material {
-	sec := top.child("materials", true)
+	sec := top.child("materials", !d.fluidCase)
 	if sec == nil {
 		return nil
 	}

@@ -21,7 +21,7 @@ func (d *decoder) insertions(top *mapping, mats []Material, dom Domain) []Insert
 	var ins []Insertion
 	seen := map[string]bool{}
 	nodes := top.seq("particles")
-	if nodes == nil && !top.has("particles") {
+	if nodes == nil && !top.has("particles") && !d.fluidCase {
 		top.missing("particles", "expected a list of insertions")
 	}
 	for i, n := range nodes {

@@ -16,7 +16,7 @@ import (
 //	  output_interval: 0.01  # s
 //	  skin: 0.4e-3           # m, optional
 func (d *decoder) solver(top *mapping) SolverSettings {
-	sm := top.child("solver", true)
+	sm := top.child("solver", !d.fluidCase)
 	if sm == nil {
 		return SolverSettings{}
 	}
