@@ -32,6 +32,7 @@ type Fluid struct {
 	Viscosity        float64 // kinematic viscosity, m^2/s
 	Density          float64 // reference density, kg/m^3
 	BodyAcceleration r3.Vec  // uniform body force per unit mass, m/s^2
+	InitialVelocity  r3.Vec  // uniform velocity of the fluid at time 0, m/s
 
 	// Faces are the boundary conditions on the x-, x+, y-, y+, z- and z+
 	// faces of the grid's box, in that order (FluidFaceNames). A face the
@@ -94,6 +95,7 @@ var fluidCSqrt = 1 / math.Sqrt(3)
 //	  output_interval: 10
 //	  viscosity: 1.0e-5
 //	  density: 1000
+//	  initial_velocity: [0, 0, 0]
 //	  faces:
 //	    y+: {type: wall, velocity: [0.01, 0, 0]}
 //	  characteristic_speed: 0.01
@@ -107,13 +109,14 @@ func (d *decoder) fluid(top *mapping) *Fluid {
 		return nil
 	}
 	fm.allow("the fluid section", "grid", "collision", "time_step", "duration", "output_interval", "viscosity",
-		"density", "body_acceleration", "faces", "characteristic_speed", "max_mach", "steady", "obstacles")
+		"density", "body_acceleration", "initial_velocity", "faces", "characteristic_speed", "max_mach", "steady", "obstacles")
 	f := &Fluid{
 		Collision:        fm.choice("collision", FluidTRT, false, FluidBGK, FluidTRT),
 		Duration:         fm.req("duration", positive("the duration (s)")),
 		Viscosity:        fm.req("viscosity", positive("the kinematic viscosity (m^2/s)")),
 		Density:          fm.req("density", positive("the density (kg/m^3)")),
 		BodyAcceleration: fm.vector("body_acceleration", r3.Vec{}, false),
+		InitialVelocity:  fm.vector("initial_velocity", r3.Vec{}, false),
 		MaxMach: fm.opt("max_mach", 0.3, rule{func(v float64) bool { return v > 0 && v < 1 },
 			"the largest lattice Mach number must be in (0, 1); below 0.1 compressibility errors stay under about 1 percent"}),
 	}
