@@ -31,6 +31,17 @@
 // triangles inline; either way its scale and offset are applied at load,
 // x = scale * x_file + offset, and triangles of zero area are dropped.
 //
+// # Fluid cases
+//
+// A case with a fluid section is a lattice Boltzmann run on a structured
+// grid (see Fluid): grid, collision, time_step (a step in s or auto),
+// duration, output_interval, viscosity, density, body_acceleration,
+// initial_velocity, faces (x-, x+, y-, y+, z-, z+: wall, periodic,
+// velocity or pressure), characteristic_speed, max_mach, steady and
+// obstacles. Such a case may leave out materials, particles, domain and
+// solver, and its walls need no material. `neusim cases show cavity`
+// prints an example.
+//
 // # Errors
 //
 // Bad input is an error, never a panic. Load returns an Errors value that

@@ -161,3 +161,33 @@ fluid:
 		t.Errorf("lid at Mach 1.73: error %v, want the Mach number named", err)
 	}
 }
+
+// Every corner of the parameter ranges of the embedded fluid cases gives
+// a valid configuration: tau above 1/2 and the Mach number in bounds.
+func TestConfigFromCaseParameterRanges(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sets [][]string
+	}{
+		{"cavity", [][]string{{"reynolds=50"}, {"reynolds=400"}}},
+		{"cylinder", [][]string{
+			{"inflow_speed=0.05", "cylinder_diameter=0.05"}, {"inflow_speed=0.05", "cylinder_diameter=0.2"},
+			{"inflow_speed=0.3", "cylinder_diameter=0.05"}, {"inflow_speed=0.3", "cylinder_diameter=0.2"},
+		}},
+	} {
+		for _, set := range tc.sets {
+			c, err := cases.Load(tc.name, cases.Options{Set: set})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := ConfigFromCase(c, 1, nil)
+			if err != nil {
+				t.Errorf("%s %v: %v", tc.name, set, err)
+				continue
+			}
+			if tau := cfg.units().Tau(cfg.Viscosity); tau < 0.52 {
+				t.Errorf("%s %v: tau = %.4f, want at least 0.52", tc.name, set, tau)
+			}
+		}
+	}
+}
