@@ -191,3 +191,46 @@ func TestConfigFromCaseParameterRanges(t *testing.T) {
 		}
 	}
 }
+
+// A plane wall of a fluid case, given without a material, makes the
+// half-space behind it solid, and a box obstacle its inside.
+func TestConfigFromCaseWalls(t *testing.T) {
+	src := `name: step
+geometry:
+  walls:
+    - {name: floor, type: plane, point: [0, 0.025, 0], normal: [0, 1, 0]}
+fluid:
+  grid: {origin: [0.005, 0.005, 0], spacing: 0.01, nodes: [10, 8, 1]}
+  time_step: 0.01
+  duration: 1
+  viscosity: 1.0e-3
+  density: 1000
+  characteristic_speed: 0.01
+  obstacles:
+    - {type: box, min: [0.06, 0.04, -1], max: [0.08, 0.06, 1]}
+`
+	c, err := cases.LoadBytes("step.yaml", []byte(src), "", cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Walls[0].Material != -1 {
+		t.Errorf("wall without a material has index %d, want -1", c.Walls[0].Material)
+	}
+	cfg, err := ConfigFromCase(c, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := cfg.Grid
+	for n := 0; n < g.Len(); n++ {
+		p := g.Point(g.Coords(n))
+		behindFloor := p.Y < 0.025
+		inBox := p.X >= 0.06 && p.X <= 0.08 && p.Y >= 0.04 && p.Y <= 0.06
+		if g.IsSolid(n) != (behindFloor || inBox) {
+			t.Errorf("node at %v solid = %v, want %v", p, g.IsSolid(n), behindFloor || inBox)
+		}
+	}
+	// Rows y = 0.005 and 0.015 m behind the floor and a 2 x 2 block.
+	if want := 2*10 + 4; g.SolidCount() != want {
+		t.Errorf("%d solid nodes, want %d", g.SolidCount(), want)
+	}
+}
