@@ -51,13 +51,18 @@ range is run with a warning. The shipped hopper model is not yet accurate
 (check it with "neusim compare"), which is why dem stays the default. --solver liggghts
 translates the case into a LIGGGHTS input script, runs the liggghts
 executable and reads its dumps, to cross-check against a solver engineers
-already trust.`,
+already trust.
+
+Fluid cases (cavity, cylinder) run with the lattice Boltzmann solver
+(--solver lbm, their default). They write summary.json and, with --vtk,
+OUT/vtk/fields.pvd: ImageData of velocity (m/s), pressure (Pa, gauge),
+density (kg/m3) and the solid mask at every output interval.`,
 		Flags: append(caseFlags(),
 			modelFlag(),
 			&cli.StringFlag{
 				Name:  "solver",
 				Value: "dem",
-				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), or auto (surrogate when a model is given or shipped for the case, else dem)",
+				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), or auto (surrogate when a model is given or shipped for the case, else dem)",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -87,6 +92,16 @@ func runCase(c *cli.Context, env *environment) error {
 	cs, err := loadCase(c, env)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	if cs.Fluid != nil {
+		out := c.String("out")
+		if out == "" {
+			out = filepath.Join("out", cs.Name)
+		}
+		return runFluid(c, env, cs, out)
+	}
+	if c.String("solver") == "lbm" {
+		return usagef("run --solver lbm: case %s has no fluid section; lbm runs fluid cases such as cavity and cylinder", cs.Name)
 	}
 	solver, err := pickSolver(c, env, cs)
 	if err != nil {

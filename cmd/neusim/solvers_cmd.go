@@ -15,9 +15,9 @@ func solversCommand(env *environment) *cli.Command {
 		Usage:     "list the numerical solvers --solver accepts and whether each can run here",
 		ArgsUsage: " ",
 		Description: `Lists the numerical solvers of run, compare and sweep, what each is, and
-whether it can run on this machine. The dem solver is built into neusim;
-liggghts runs the LIGGGHTS executable, which must be installed (Debian
-package liggghts).`,
+whether it can run on this machine. The dem and lbm solvers are built into
+neusim; liggghts runs the LIGGGHTS executable, which must be installed
+(Debian package liggghts); surrogate needs a trained model.`,
 		Action: func(c *cli.Context) error {
 			tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tAVAILABLE\tDESCRIPTION")
@@ -29,6 +29,8 @@ package liggghts).`,
 				avail = "yes (" + path + ")"
 			}
 			fmt.Fprintf(tw, "liggghts\t%s\tLIGGGHTS 3.8.0 run on a translated input script, as a reference DEM code\n", avail)
+			fmt.Fprintf(tw, "lbm\tyes (built in)\tlattice Boltzmann D2Q9/D3Q19, BGK or TRT, for fluid cases (cavity, cylinder)\n")
+			fmt.Fprintf(tw, "surrogate\tyes, with a trained model\tgraph network with xLSTM memory on coarse entities, after a DEM settling phase (--model)\n")
 			return tw.Flush()
 		},
 	}
