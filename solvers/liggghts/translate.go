@@ -132,6 +132,9 @@ func Script(c *cases.Case, opt ScriptOptions) (string, error) {
 // reads. Case features that LIGGGHTS 3.8 cannot express are errors that
 // name the feature.
 func Translate(c *cases.Case, opt ScriptOptions) (*Input, error) {
+	if c.Fluid != nil {
+		return nil, fmt.Errorf("solvers/liggghts: case %s is a fluid case; LIGGGHTS runs particle cases (use the lbm solver)", c.Name)
+	}
 	t, err := newTranslator(c, opt)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,12 @@ func TestEmbeddedCasesRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if c.Fluid != nil {
+				if _, err := Translate(c, ScriptOptions{}); err == nil || !strings.Contains(err.Error(), "fluid case") {
+					t.Errorf("Translate of fluid case %s: error %v, want a fluid-case error", c.Name, err)
+				}
+				return
+			}
 			want := 0
 			for k := range c.Insertions {
 				c.Insertions[k].Count = min(c.Insertions[k].Count, 300/len(c.Insertions))
