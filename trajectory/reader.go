@@ -58,11 +58,30 @@ func Open(path string) (*Reader, error) {
 		return nil, fmt.Errorf("trajectory: %w", err)
 	}
 	r := &Reader{path: path, file: f, src: f, warnings: warnings}
+	if err := checkMagic(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("trajectory: %s: %w", path, err)
+	}
 	if err := r.init(st.Size()); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("trajectory: %s: %w", path, err)
 	}
 	return r, nil
+}
+
+// checkMagic returns an error when f does not start like an Arrow IPC
+// stream written by neusim: every message begins with the continuation
+// marker 0xFFFFFFFF. An empty file passes, and init reports it.
+func checkMagic(f io.ReaderAt) error {
+	var head [4]byte
+	n, _ := f.ReadAt(head[:], 0) // a short read shows in n
+	if n == 0 {
+		return nil
+	}
+	if n < 4 || head != [4]byte{0xff, 0xff, 0xff, 0xff} {
+		return fmt.Errorf("not a neusim trajectory (an Arrow IPC stream starts with the bytes ff ff ff ff, this file with % x): give the trajectory.arrow that neusim run writes", head[:n])
+	}
+	return nil
 }
 
 // init indexes the stream of size bytes in r.src and reads its schema.
