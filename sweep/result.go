@@ -22,7 +22,8 @@ type Quantity struct {
 	Unit  string  `json:"unit"`
 }
 
-// Result is what one variant produced.
+// Result is the outcome of one variant: its summary observables, wall
+// time and status.
 type Result struct {
 	Variant  int                 `json:"variant"`
 	Values   map[string]float64  `json:"values"`              // swept parameter values
@@ -31,7 +32,7 @@ type Result struct {
 	Solver   string              `json:"solver"`              //
 	Model    string              `json:"model,omitempty"`     //
 	Status   string              `json:"status"`              // StatusOK or StatusFailed
-	Error    string              `json:"error,omitempty"`     // why the variant failed
+	Error    string              `json:"error,omitempty"`     // failure message
 	Verify   map[string]Quantity `json:"verify,omitempty"`    // reference solver's summary, for --verify variants
 	RelError map[string]float64  `json:"rel_error,omitempty"` // |solver - reference| / |reference| per observable
 }
@@ -76,7 +77,7 @@ func readResults(dir string) (map[int]Result, error) {
 			return nil, fmt.Errorf("sweep: %s: %w: delete the file to rerun that variant", path, err)
 		}
 		if filepath.Base(resultPath(dir, r.Variant)) != name {
-			return nil, fmt.Errorf("sweep: %s holds variant %d: delete the file to rerun it", path, r.Variant)
+			return nil, fmt.Errorf("sweep: %s contains the result of variant %d, not of the variant in its name: delete the file to rerun it", path, r.Variant)
 		}
 		out[r.Variant] = r
 	}

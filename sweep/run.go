@@ -44,8 +44,8 @@ type Report struct {
 // Run runs every variant of m that has no result in dir yet, with
 // opt.Jobs variants at a time, and then merges all results into
 // dir/results.csv. A variant whose runner fails is stored with status
-// "failed" and its error, and is not run again on restart; delete its
-// result file to retry it. When ctx is cancelled, Run waits for the
+// "failed" and its error. It is not run again on restart unless its result
+// file is deleted. When ctx is cancelled, Run waits for the
 // running variants to stop, stores nothing for them, and returns
 // ctx.Err().
 func Run(ctx context.Context, dir string, m Manifest, r Runner, opt Options) (Report, error) {
@@ -135,7 +135,7 @@ feed:
 	}
 	rep.Failed = failed
 	if n != len(m.Variants) {
-		return rep, fmt.Errorf("sweep: %s holds %d results for %d variants", dir, n, len(m.Variants))
+		return rep, fmt.Errorf("sweep: %s contains %d results for %d variants; run \"neusim sweep collect %s\" to list the missing ones", dir, n, len(m.Variants), dir)
 	}
 	return rep, nil
 }

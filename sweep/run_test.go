@@ -18,7 +18,7 @@ import (
 	"github.com/neusim/neusim/table"
 )
 
-// analyticRunner stands in for a solver: its "mass flow rate" is a
+// analyticRunner replaces a solver in tests: its "mass flow rate" is a
 // deterministic function of the parameters, and it takes delay per
 // variant so that a test can kill a sweep while variants run.
 type analyticRunner struct {

@@ -122,7 +122,8 @@ func RunTask(ctx context.Context, dir string, task int, r Runner, ref Runner) er
 	return writeResult(dir, res)
 }
 
-// CollectReport lists what a sweep directory holds.
+// CollectReport is the state of a sweep directory: finished, failed and
+// missing variants.
 type CollectReport struct {
 	Variants int
 	Finished int
@@ -157,7 +158,7 @@ func Collect(dir string) (CollectReport, error) {
 	return rep, nil
 }
 
-// shellQuote quotes s for bash when it holds anything but safe characters.
+// shellQuote quotes s for bash when it contains anything but safe characters.
 func shellQuote(s string) string {
 	safe := true
 	for _, r := range s {

@@ -17,9 +17,9 @@ type Series struct {
 	Unit string    `json:"unit"`
 	Time []float64 `json:"time"` // s
 
-	// Values holds one entry per frame for scalar observables. Vectors
-	// holds one entry per frame for vector observables, and Values is
-	// then nil.
+	// Values contains one entry per frame for scalar observables.
+	// Vectors contains one entry per frame for vector observables, and
+	// Values is then nil.
 	Values  []float64    `json:"values,omitempty"`
 	Vectors [][3]float64 `json:"vectors,omitempty"`
 }
@@ -31,7 +31,7 @@ type Recorder struct {
 	c      *cases.Case
 	series []Series
 
-	// planeSide holds, per plane_mass observable, the side of the plane
+	// planeSide contains, per plane_mass observable, the side of the plane
 	// each particle id was on in the previous frame (+1 or -1).
 	planeSide []map[int64]int8
 	planeNet  []float64 // net mass crossed so far, kg
@@ -39,7 +39,7 @@ type Recorder struct {
 	counts      []int   // particles in the domain at each frame
 	initialMass float64 // kg, particle mass in the first frame
 
-	// present holds the ids of the previous frame, to count particles that
+	// present contains the ids of the previous frame, to count particles that
 	// vanished without passing through an outlet.
 	present    map[int64]bool
 	outletSeen int64 // outlet count summed over outlets at the previous frame

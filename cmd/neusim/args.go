@@ -9,8 +9,8 @@ import (
 // normalizeArgs rewrites a command line so that urfave/cli/v2 parses it as
 // users type it. That library stops reading a command's flags at its first
 // positional argument, so "neusim run hopper --solver dem" would treat
-// "--solver" as a second case name; normalizeArgs moves each command's
-// flags, with their values, in front of its positional arguments. It also
+// "--solver" as a second case name. normalizeArgs therefore moves each
+// command's flags, with their values, in front of its positional arguments. It also
 // turns "neusim help CMD [SUB]" into "neusim CMD [SUB] --help", because the
 // library's help command prints no flags for commands with subcommands.
 // Everything after a "--" argument is left as it is.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -67,15 +66,9 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 	})
 
 	env.log.Info("run started", "case", cs.Name, "source", cs.Source, "solver", "lbm", "nodes", cfg.Grid.Len(), "out", out)
-	prog := newProgress(env.stderr, env.log, cs.Name, c.Bool("quiet"))
-	var last solvers.Progress
-	start := time.Now()
-	runErr := lbm.Run(c.Context, cfg, counted, func(p solvers.Progress) {
-		last = p
-		prog.update(p)
+	last, wall, runErr := timedRun(env, cs.Name, c.Bool("quiet"), func(progress solvers.ProgressFunc) error {
+		return lbm.Run(c.Context, cfg, counted, progress)
 	})
-	wall := time.Since(start)
-	prog.finish()
 
 	var closeErr error
 	if series != nil {

@@ -67,3 +67,19 @@ func (p *progressReporter) finish() {
 		fmt.Fprintln(p.w)
 	}
 }
+
+// timedRun calls run with a progress callback that drives a progress
+// reporter labelled label, and returns the last progress snapshot, the
+// wall time and run's error.
+func timedRun(env *environment, label string, quiet bool, run func(solvers.ProgressFunc) error) (solvers.Progress, time.Duration, error) {
+	prog := newProgress(env.stderr, env.log, label, quiet)
+	var last solvers.Progress
+	start := time.Now()
+	err := run(func(p solvers.Progress) {
+		last = p
+		prog.update(p)
+	})
+	wall := time.Since(start)
+	prog.finish()
+	return last, wall, err
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -107,7 +106,7 @@ func runCase(c *cli.Context, env *environment) error {
 	if err != nil {
 		return err
 	}
-	// The surrogate holds worker goroutines until closed.
+	// The surrogate keeps worker goroutines until it is closed.
 	if cl, ok := solver.(interface{ Close() }); ok {
 		defer cl.Close()
 	}
@@ -143,15 +142,9 @@ func runCase(c *cli.Context, env *environment) error {
 	}
 
 	env.log.Info("run started", "case", cs.Name, "source", cs.Source, "solver", solver.Name(), "out", out)
-	prog := newProgress(env.stderr, env.log, cs.Name, c.Bool("quiet"))
-	var last solvers.Progress
-	start := time.Now()
-	runErr := solver.Run(c.Context, cs, sinks, func(p solvers.Progress) {
-		last = p
-		prog.update(p)
+	last, wall, runErr := timedRun(env, cs.Name, c.Bool("quiet"), func(progress solvers.ProgressFunc) error {
+		return solver.Run(c.Context, cs, sinks, progress)
 	})
-	wall := time.Since(start)
-	prog.finish()
 
 	// Outputs are closed and the summary written even after a failure or
 	// an interrupt, so that the frames computed so far are kept.
@@ -248,7 +241,7 @@ func clearStaleVTK(dir string, writing bool, env *environment) error {
 		return nil
 	}
 	if !writing {
-		env.log.Warn("the output folder holds VTK files of an earlier run; this run writes none (add --vtk)", "dir", dir, "files", len(stale))
+		env.log.Warn("the output folder contains VTK files of an earlier run, and this run writes none; add --vtk to replace them", "dir", dir, "files", len(stale))
 		return nil
 	}
 	env.log.Info("removing the VTK series of an earlier run in the same output folder", "dir", dir, "files", len(stale))
