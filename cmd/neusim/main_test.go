@@ -96,16 +96,6 @@ func TestCasesShowUnknownName(t *testing.T) {
 	}
 }
 
-func TestNotLandedCommandsFail(t *testing.T) {
-	code, _, errs := runCLI(t, "validate", "--slow")
-	if code != exitNotLanded {
-		t.Errorf("neusim validate --slow exited %d, want %d", code, exitNotLanded)
-	}
-	if !strings.Contains(errs, "not available") || !strings.Contains(errs, "go test -tags slow") {
-		t.Errorf("neusim validate --slow does not say what to run instead: %s", errs)
-	}
-}
-
 func TestSurrogateWithoutModelFails(t *testing.T) {
 	t.Setenv(modelsDirEnv, t.TempDir())
 	code, _, errs := runCLI(t, "run", tinyHopper, "--solver", "surrogate", "--out", t.TempDir())
