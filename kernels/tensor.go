@@ -13,6 +13,7 @@ type Float interface {
 type Tensor[T Float] struct {
 	rows, cols int
 	host       []T // CPU storage; len is rows*cols, cap may be larger
+	dev        any // device storage of a device backend (see DeviceData)
 }
 
 // Rows returns the number of rows of t.
@@ -35,6 +36,7 @@ func (t *Tensor[T]) String() string {
 // Index is a backend-owned vector of row numbers.
 type Index struct {
 	host []int32
+	dev  any // device copy of a device backend
 }
 
 // Len returns the number of entries of ix.
@@ -46,6 +48,7 @@ func (ix *Index) Len() int { return len(ix.host) }
 type CSR struct {
 	offsets []int32
 	src     []int32
+	dev     any // device copy of a device backend
 }
 
 // Rows returns the number of destination rows of c.
