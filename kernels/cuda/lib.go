@@ -107,7 +107,10 @@ func bind(table any, handle uintptr, lib library, file string) error {
 			return fmt.Errorf("kernels/cuda: %s library %s lacks the symbol %s; it is not a %s library, or too old (CUDA 11.2 or newer is needed)",
 				lib.what, file, sym, lib.what)
 		}
-		purego.RegisterFunc(v.Field(i).Addr().Interface(), addr)
+		// The fields are unexported, so reflection cannot hand out their
+		// address directly; NewAt makes a pointer of the same type to them.
+		fptr := reflect.NewAt(f.Type, unsafe.Pointer(v.Field(i).UnsafeAddr())).Interface()
+		purego.RegisterFunc(fptr, addr)
 	}
 	return nil
 }
