@@ -32,6 +32,7 @@ type OpenOptions struct {
 var (
 	devicesMu sync.Mutex
 	devices   = map[string]DeviceOpener{}
+	warned    = map[string]bool{} // fallback messages already logged
 )
 
 // RegisterDevice makes a device backend available to Open under name. A
@@ -66,7 +67,8 @@ func DeviceNames() []string {
 //     it cannot be opened (a library or device is missing).
 //   - "auto" or "": the first registered device that opens, in name
 //     order; otherwise the CPU backend, after one warning per device that
-//     failed, saying what is missing.
+//     failed, saying what is missing. A program that opens backends again
+//     and again (a sweep) logs each distinct warning once.
 func Open(device string, opt OpenOptions) (BackendCloser, error) {
 	log := opt.Logger
 	if log == nil {
@@ -81,7 +83,7 @@ func Open(device string, opt OpenOptions) (BackendCloser, error) {
 			if err == nil {
 				return b, nil
 			}
-			log.Warn(fmt.Sprintf("%v; running on the CPU", err))
+			warnOnce(log, fmt.Sprintf("%v; running on the CPU", err))
 		}
 		return NewCPU[float32](opt.Workers), nil
 	}
@@ -93,6 +95,16 @@ func Open(device string, opt OpenOptions) (BackendCloser, error) {
 		return nil, fmt.Errorf("kernels: device %q is not one of %s", device, strings.Join(DeviceNames(), ", "))
 	}
 	return open(opt)
+}
+
+func warnOnce(log *slog.Logger, msg string) {
+	devicesMu.Lock()
+	seen := warned[msg]
+	warned[msg] = true
+	devicesMu.Unlock()
+	if !seen {
+		log.Warn(msg)
+	}
 }
 
 func opener(name string) DeviceOpener {

@@ -26,6 +26,7 @@ import (
 // CompareOptions controls Compare. The zero value is usable.
 type CompareOptions struct {
 	Workers int          // goroutines of each run; zero means GOMAXPROCS
+	Device  string       // backend of the surrogate, as in SolverOptions.Device
 	Logger  *slog.Logger // nil discards
 
 	// AllowExtrapolation accepts parameter values outside the case's
@@ -148,7 +149,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	if opt.Duration > 0 {
 		c.Solver.Duration = opt.Duration
 	}
-	sur, err := NewSolver(modelPath, SolverOptions{Workers: opt.Workers, Logger: log})
+	sur, err := NewSolver(modelPath, SolverOptions{Workers: opt.Workers, Device: opt.Device, Logger: log})
 	if err != nil {
 		return nil, err
 	}

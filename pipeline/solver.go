@@ -23,6 +23,11 @@ type SolverOptions struct {
 	// the DEM settling phase; zero means GOMAXPROCS. Results do not
 	// depend on it.
 	Workers int
+	// Device selects the backend of the model: "cpu", "cuda" or "auto"
+	// (or empty): CUDA when a program that imports kernels/cuda finds a
+	// usable GPU and its libraries, else the CPU after one warning. The
+	// DEM phase and the grouping run on the CPU whatever it is.
+	Device string
 	// Logger receives the handover, regroupings and warnings, such as a
 	// parameter outside the trained range. Nil discards them.
 	Logger *slog.Logger
@@ -52,7 +57,7 @@ type Solver struct {
 	path     string
 	opt      SolverOptions
 	log      *slog.Logger
-	b        *kernels.CPU[float32]
+	b        kernels.BackendCloser
 	model    *surrogate.Model[float32]
 	meta     surrogate.Metadata
 	settings Settings
@@ -85,7 +90,10 @@ func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b := kernels.NewCPU[float32](opt.Workers)
+	b, err := kernels.Open(opt.Device, kernels.OpenOptions{Workers: opt.Workers, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	m, meta, err := surrogate.LoadCheckpoint(modelPath, b)
 	if err != nil {
 		b.Close()

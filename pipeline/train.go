@@ -61,6 +61,7 @@ type TrainOptions struct {
 	Resume string
 
 	Workers  int          // goroutines; zero means GOMAXPROCS; results do not depend on it
+	Device   string       // backend of the model, as in SolverOptions.Device
 	Logger   *slog.Logger // nil discards
 	Progress func(TrainProgress)
 }
@@ -239,11 +240,13 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	rep.Sequences, rep.HeldOutSequences = len(train), len(held)
 
 	// Model, normalisation and trainer.
-	b := kernels.NewCPU[float32](opt.Workers)
+	b, err := kernels.Open(opt.Device, kernels.OpenOptions{Workers: opt.Workers, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: train: %w", err)
+	}
 	defer b.Close()
 	var model *surrogate.Model[float32]
 	var norm surrogate.Normalisation
-	var err error
 	if opt.Resume != "" {
 		var meta surrogate.Metadata
 		if model, meta, err = surrogate.LoadCheckpoint(opt.Resume, b); err != nil {

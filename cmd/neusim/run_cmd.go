@@ -76,6 +76,7 @@ density (kg/m3) and the solid mask at every output interval.`,
 				Usage: "do not write OUT/trajectory.arrow (saves disk space on large runs)",
 			},
 			workersFlag(),
+			deviceFlag(),
 			&cli.BoolFlag{
 				Name:  "quiet",
 				Usage: "draw no progress bar and log no progress lines",
@@ -195,7 +196,11 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 		if err != nil {
 			return nil, fmt.Errorf("run --solver surrogate: %w", err)
 		}
-		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Logger: env.log})
+		device, err := deviceName(c)
+		if err != nil {
+			return nil, err
+		}
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Device: device, Logger: env.log})
 		if err != nil {
 			return nil, fmt.Errorf("run --solver surrogate: %w", err)
 		}

@@ -59,6 +59,7 @@ and lists missing or failed variants.`,
 			&cli.StringFlag{Name: "partition", Usage: "Slurm partition for --backend slurm; empty uses the cluster's default"},
 			&cli.IntFlag{Name: "max-running", Usage: "with --backend slurm, the most array tasks running at once; 0 means no limit"},
 			&cli.StringFlag{Name: "time", Usage: "with --backend slurm, the time limit of each task (Slurm format, e.g. 01:00:00)"},
+			deviceFlag(),
 		),
 		Action: func(c *cli.Context) error { return runSweep(c, env) },
 		Subcommands: []*cli.Command{
@@ -102,6 +103,7 @@ whose result exists already does nothing.`,
 				Flags: []cli.Flag{
 					&cli.IntFlag{Name: "task", Required: true, Usage: "index of the variant to run, from 0"},
 					workersFlag(),
+					deviceFlag(),
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -115,6 +117,9 @@ whose result exists already does nothing.`,
 					r, err := newVariantRunner(env, m, c.Int("workers"))
 					if err != nil {
 						return fmt.Errorf("sweep run-task: %w", err)
+					}
+					if r.device, err = deviceName(c); err != nil {
+						return err
 					}
 					if err := sweep.RunTask(c.Context, dir, c.Int("task"), r, demReference(env, m, c.Int("workers"))); err != nil {
 						return fmt.Errorf("sweep run-task: %w", err)
@@ -183,6 +188,9 @@ func runSweep(c *cli.Context, env *environment) error {
 	r, err := newVariantRunner(env, &m, workers)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
+	}
+	if r.device, err = deviceName(c); err != nil {
+		return err
 	}
 	opt := sweep.Options{Jobs: c.Int("jobs"), Logger: env.log, Reference: demReference(env, &m, workers)}
 	if f, ok := env.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -287,6 +295,7 @@ type variantRunner struct {
 	m       *sweep.Manifest
 	solver  string // "dem" or "surrogate"
 	workers int
+	device  string // --device of the surrogate
 }
 
 func newVariantRunner(env *environment, m *sweep.Manifest, workers int) (*variantRunner, error) {
@@ -327,7 +336,7 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 	model := ""
 	if r.solver == "surrogate" {
 		model = r.m.Model
-		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Logger: r.env.log})
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Device: r.device, Logger: r.env.log})
 		if err != nil {
 			return sweep.Result{}, err
 		}
