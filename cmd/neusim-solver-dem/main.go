@@ -34,7 +34,6 @@ func main() {
 		}
 	}
 	sdk.Serve(dem.New(dem.Options{Workers: workers, Logger: log}), sdk.Info{
-		Version:     "built in",
 		Description: "neusim's discrete element method as a plugin: Hertz-Mindlin or linear contacts, rolling resistance, walls, outlets",
 		Features:    sdk.AllParticleFeatures(),
 	})

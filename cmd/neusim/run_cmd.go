@@ -55,13 +55,17 @@ already trust.
 Fluid cases (cavity, cylinder) run with the lattice Boltzmann solver
 (--solver lbm, their default). They write summary.json and, with --vtk,
 OUT/vtk/fields.pvd: ImageData of velocity (m/s), pressure (Pa, gauge),
-density (kg/m3) and the solid mask at every output interval.`,
-		Flags: append(caseFlags(),
+density (kg/m3) and the solid mask at every output interval. --solver
+surrogate (or --model, or --solver auto with a model shipped in
+models/CASE) runs the fluid surrogate instead: velocity only, at every
+surrogate step, until its steady state. summary.json holds the centreline
+velocity profiles of the last frame either way.`,
+		Flags: append(append(caseFlags(), pluginFlags()...),
 			modelFlag(),
 			&cli.StringFlag{
 				Name:  "solver",
 				Value: "dem",
-				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), or auto (surrogate when a model is given or shipped for the case, else dem)",
+				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), auto (surrogate when a model is given or shipped for the case, else dem), or the name of a solver plugin (\"neusim solvers\" lists them; plugin:NAME for one named like a built-in solver)",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -206,7 +210,7 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 		}
 		return s, nil
 	default:
-		return nil, usagef("run --solver: unknown solver %q: use dem, surrogate, liggghts or auto", name)
+		return pluginSolver(c, env, name)
 	}
 }
 

@@ -51,7 +51,7 @@ func AllParticleFeatures() []string {
 // Info describes a plugin for "neusim solvers". The name is the solver's
 // Name.
 type Info struct {
-	Version     string   // the plugin's own version, such as "1.2.0"
+	Version     string   // the plugin's own version, such as "1.2.0"; empty reports the neusim version it was built with
 	Description string   // one line on what the solver is
 	Features    []string // supported case features, see the Feature constants
 }
@@ -110,9 +110,13 @@ type server struct {
 }
 
 func (s *server) Describe(context.Context, *solverpb.DescribeRequest) (*solverpb.Info, error) {
+	version := s.info.Version
+	if version == "" {
+		version = neusimVersion()
+	}
 	return &solverpb.Info{
 		Name:          s.solver.Name(),
-		Version:       s.info.Version,
+		Version:       version,
 		Description:   s.info.Description,
 		Features:      s.info.Features,
 		NeusimVersion: neusimVersion(),
