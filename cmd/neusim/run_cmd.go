@@ -190,6 +190,12 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 			name = "surrogate"
 		}
 	}
+	return solverNamed(c, env, cs, name)
+}
+
+// solverNamed returns the solver called name: a built-in one, or a plugin
+// for any other name.
+func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) (solvers.Solver, error) {
 	switch name {
 	case "dem":
 		return newDEM(c.Int("workers"), env), nil
@@ -198,7 +204,7 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 	case "surrogate":
 		model, err := modelFor(c, cs)
 		if err != nil {
-			return nil, fmt.Errorf("run --solver surrogate: %w", err)
+			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
 		device, err := deviceName(c)
 		if err != nil {
@@ -206,7 +212,7 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 		}
 		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Device: device, Logger: env.log})
 		if err != nil {
-			return nil, fmt.Errorf("run --solver surrogate: %w", err)
+			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
 		return s, nil
 	default:
