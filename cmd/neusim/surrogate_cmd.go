@@ -78,6 +78,7 @@ the validation losses). The same seed gives the same model.`,
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
 			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
 			&cli.StringFlag{Name: "resume", Usage: "start from the weights and normalisation of this checkpoint instead of fresh weights"},
+			deviceFlag(),
 			workersFlag(),
 		),
 		Action: func(c *cli.Context) error { return train(c, env) },
@@ -109,6 +110,10 @@ func train(c *cli.Context, env *environment) error {
 		return fmt.Errorf("train --out: %w", err)
 	}
 
+	device, err := deviceName(c)
+	if err != nil {
+		return err
+	}
 	env.log.Info("generating training data", "case", cs.Name, "variants", c.Int("variants"), "data", dataDir)
 	data, err := pipeline.GenerateData(c.Context, caseArg, pipeline.DataOptions{
 		Dir: dataDir, Variants: c.Int("variants"), Seed: c.Uint64("seed"), Set: c.StringSlice("set"),
@@ -131,6 +136,7 @@ func train(c *cli.Context, env *environment) error {
 		Model:   surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
 		Train:   surrogate.TrainConfig{Iterations: c.Int("iterations")},
 		Resume:  c.String("resume"),
+		Device:  device,
 		Workers: c.Int("workers"),
 		Logger:  env.log,
 	})
@@ -173,6 +179,7 @@ given for the whole run and for the part after the handover.`,
 			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE)"},
 			&cli.Float64Flag{Name: "duration", Usage: "simulated duration of both runs, s; 0 keeps the case's"},
 			&cli.Float64Flag{Name: "grid", Usage: "spacing of the solid-fraction grid, m; 0 means 4 mean particle diameters"},
+			deviceFlag(),
 			workersFlag(),
 		),
 		Action: func(c *cli.Context) error {
@@ -192,8 +199,12 @@ given for the whole run and for the part after the handover.`,
 			if out == "" {
 				out = filepath.Join("out", "compare-"+cs.Name)
 			}
+			device, err := deviceName(c)
+			if err != nil {
+				return err
+			}
 			rep, err := pipeline.Compare(c.Context, caseArg, c.StringSlice("set"), model, out, pipeline.CompareOptions{
-				Workers: c.Int("workers"), Logger: env.log, AllowExtrapolation: c.Bool("allow-extrapolation"),
+				Workers: c.Int("workers"), Device: device, Logger: env.log, AllowExtrapolation: c.Bool("allow-extrapolation"),
 				Duration: c.Float64("duration"), GridSpacing: c.Float64("grid"),
 			})
 			if err != nil {
