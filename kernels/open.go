@@ -32,7 +32,7 @@ type OpenOptions struct {
 var (
 	devicesMu sync.Mutex
 	devices   = map[string]DeviceOpener{}
-	warned    = map[string]bool{} // fallback messages already logged
+	warned    = map[warning]bool{} // fallback warnings already logged
 )
 
 // RegisterDevice makes a device backend available to Open under name. A
@@ -68,7 +68,7 @@ func DeviceNames() []string {
 //   - "auto" or "": the first registered device that opens, in name
 //     order; otherwise the CPU backend, after one warning per device that
 //     failed, saying what is missing. A program that opens backends again
-//     and again (a sweep) logs each distinct warning once.
+//     and again with one logger (a sweep) logs each distinct warning once.
 func Open(device string, opt OpenOptions) (BackendCloser, error) {
 	log := opt.Logger
 	if log == nil {
@@ -97,10 +97,16 @@ func Open(device string, opt OpenOptions) (BackendCloser, error) {
 	return open(opt)
 }
 
+// warning is a fallback message sent to one logger.
+type warning struct {
+	log *slog.Logger
+	msg string
+}
+
 func warnOnce(log *slog.Logger, msg string) {
 	devicesMu.Lock()
-	seen := warned[msg]
-	warned[msg] = true
+	seen := warned[warning{log, msg}]
+	warned[warning{log, msg}] = true
 	devicesMu.Unlock()
 	if !seen {
 		log.Warn(msg)
