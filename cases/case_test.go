@@ -360,7 +360,7 @@ func TestLoadNames(t *testing.T) {
 	for _, s := range List() {
 		names = append(names, s.Name)
 	}
-	if want := []string{"box", "cavity", "column", "cylinder", "drum", "hopper", "hopper_slot"}; !slices.Equal(names, want) {
+	if want := []string{"box", "cavity", "column", "cylinder", "drum", "hopper", "hopper_cone", "hopper_slot"}; !slices.Equal(names, want) {
 		t.Errorf("List() names %v, want %v", names, want)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/neusim/neusim/solvers"
 )
 
-// TestBeverloo discharges the embedded conical hopper through four
+// TestBeverloo discharges the embedded steep conical hopper (hopper_cone) through four
 // orifices of 6 to 12 bead diameters and fits Beverloo's law
 // W = C rho_b sqrt(g) (D - k d)^(5/2) with k = 1.5 (Beverloo, Leniger and
 // van de Velde 1961; Nedderman, Statics and Kinematics of Granular
@@ -37,7 +37,7 @@ func TestBeverloo(t *testing.T) {
 	var x, y []float64
 	var rhoB float64
 	for _, D := range diameters {
-		c, err := cases.Load("hopper", cases.Options{Set: []string{fmt.Sprintf("outlet_diameter=%g", D)}})
+		c, err := cases.Load("hopper_cone", cases.Options{Set: []string{fmt.Sprintf("outlet_diameter=%g", D)}})
 		if err != nil {
 			t.Fatal(err)
 		}

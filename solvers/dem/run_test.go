@@ -61,8 +61,8 @@ func TestRunHopperFrames(t *testing.T) {
 		if want := 0.01 * float64(k); math.Abs(f.Time-want) > 1e-9 {
 			t.Errorf("frame %d at t = %g s, want %g s", k, f.Time, want)
 		}
-		if f.Len() != 5000 {
-			t.Errorf("frame %d has %d particles, want 5000", k, f.Len())
+		if f.Len() != 10000 {
+			t.Errorf("frame %d has %d particles, want 10000", k, f.Len())
 		}
 		if len(f.OutletCount) != 1 || len(f.OutletMass) != 1 {
 			t.Errorf("frame %d has %d outlet counts, want 1", k, len(f.OutletCount))
