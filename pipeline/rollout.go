@@ -21,6 +21,7 @@ type rollout struct {
 	c        *cases.Case
 	walls    []mesh.Surface
 	feat     surrogate.Features
+	design   []float64 // values of feat.Design for the case
 	settings Settings
 	workers  int
 	dt       float64 // coarse step, s
@@ -67,6 +68,9 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 	r := &rollout{c: c, walls: walls, feat: s.meta.Features, settings: s.settings, workers: s.opt.Workers,
 		dt: s.meta.Training.Dt, t: f.Time, frame: f, log: s.log}
 	r.pred = &surrogate.ModelPredictor{B: s.b, Model: s.model, Feat: s.meta.Features, Norm: s.meta.Normalisation}
+	if r.design, err = r.feat.DesignValues(c.Values); err != nil {
+		return nil, fmt.Errorf("pipeline: case %s: %w", c.Name, err)
+	}
 	if f.Len() == 0 {
 		return r, nil
 	}
@@ -109,6 +113,7 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 func (r *rollout) refreshState() {
 	wt := grouping.WallFeatures(r.ents, r.walls, r.t, r.feat.Radius, r.workers)
 	r.state.Frame = entityFrame(r.ents, allEntities(r.ents.Len()), wt)
+	r.state.Frame.Design = r.design
 	r.state.Time = r.t
 }
 

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +54,13 @@ type TrainOptions struct {
 	// ValidateEvery is the number of iterations between validation
 	// losses; default 100.
 	ValidateEvery int
+
+	// Design names the case parameters given to every entity as an
+	// input, mapped from the case's [min, max] onto [-1, 1]. Nil means
+	// every parameter whose value differs between the variants of Data,
+	// so that the model can tell the variants apart; an empty non-nil
+	// slice means none.
+	Design []string
 
 	Seed uint64 // seed of the weights and of the training windows
 
@@ -103,6 +112,33 @@ type TrainReport struct {
 
 	Validation []ValidationPoint `json:"validation"`
 	WallS      float64           `json:"wall_s"`
+}
+
+// designParams returns the design parameters of the features: those
+// named, or, when names is nil, every parameter of c whose value differs
+// between the variants of data, in the case's order. Each is mapped from
+// its range in the case file.
+func designParams(c *cases.Case, names []string, data []Variant) ([]surrogate.DesignParam, error) {
+	var out []surrogate.DesignParam
+	for _, p := range c.Parameters {
+		use := false
+		if names == nil {
+			for _, v := range data {
+				use = use || v.Values[p.Name] != data[0].Values[p.Name]
+			}
+		} else {
+			use = slices.Contains(names, p.Name)
+		}
+		if use {
+			out = append(out, surrogate.DesignParam{Name: p.Name, Min: p.Min, Max: p.Max})
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(out, func(p surrogate.DesignParam) bool { return p.Name == n }) {
+			return nil, fmt.Errorf("pipeline: train: design parameter %q is not a parameter of case %s", n, c.Name)
+		}
+	}
+	return out, nil
 }
 
 func (o TrainOptions) withDefaults() TrainOptions {
@@ -212,6 +248,13 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 			d := 2 * meanRadius(frames[0].Radius)
 			feat = surrogate.Features{History: opt.History, Materials: len(c.Materials),
 				Radius: opt.RadiusFactor * d * math.Cbrt(float64(opt.Settings.Grouping.TargetSize))}
+			if feat.Design, err = designParams(c, opt.Design, opt.Data); err != nil {
+				return nil, err
+			}
+		}
+		design, err := feat.DesignValues(c.Values)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: train: variant %d: %w", v.Index, err)
 		}
 		walls, err := caseWalls(c)
 		if err != nil {
@@ -220,6 +263,11 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		seqs, st, err := variantSequences(fmt.Sprintf("variant-%03d", v.Index), frames, c, walls, opt.Settings, feat, opt.Workers)
 		if err != nil {
 			return nil, err
+		}
+		for _, s := range seqs {
+			for t := range s.Frames {
+				s.Frames[t].Design = design
+			}
 		}
 		rep.EntitiesSeen += st.Entities
 		rep.EntitiesDropped += st.Dropped
@@ -252,7 +300,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		if model, meta, err = surrogate.LoadCheckpoint(opt.Resume, b); err != nil {
 			return nil, fmt.Errorf("pipeline: train --resume: %w", err)
 		}
-		if meta.Features != feat {
+		if !reflect.DeepEqual(meta.Features, feat) {
 			return nil, fmt.Errorf("pipeline: train --resume %s: features %+v differ from those of the data %+v; train afresh", opt.Resume, meta.Features, feat)
 		}
 		norm = meta.Normalisation

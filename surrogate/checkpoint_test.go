@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ import (
 
 func testModel(t *testing.T, b kernels.Backend) (*Model[float32], Features) {
 	t.Helper()
-	feat := Features{History: 2, Materials: 1, Radius: 0.25}
+	feat := Features{History: 2, Materials: 1, Radius: 0.25, Design: []DesignParam{{Name: "friction", Min: 0.1, Max: 0.7}}}
 	m, err := NewModel(b, feat.ModelConfig(Config{Latent: 8, Width: 8, Hidden: 1, Steps: 1, Memory: MemorySLSTM, Heads: 2}), 3)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +57,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if gotMeta.Architecture != m.Cfg || gotMeta.Features != feat || gotMeta.Case != "box" || gotMeta.Seed != 3 {
+	if gotMeta.Architecture != m.Cfg || !reflect.DeepEqual(gotMeta.Features, feat) || gotMeta.Case != "box" || gotMeta.Seed != 3 {
 		t.Errorf("metadata changed: %+v", gotMeta)
 	}
 	if gotMeta.Normalisation.Vel.Std[2] != norm.Vel.Std[2] {

@@ -14,6 +14,7 @@ type EntityFrame struct {
 	Shape    []float64 // N×6 shape covariances, upper triangle xx xy xz yy yz zz (as grouping.Sym3), m²
 	Radius   []float64 // N mean member radii, m
 	Material []float64 // N×Materials mass fractions of each material, summing to 1 per entity
+	Design   []float64 // values of Features.Design in their order and units, the same for every entity
 
 	// Senders and Receivers list the directed neighbour pairs (entity
 	// graph). Nil means: build them by a radius search over Pos with the

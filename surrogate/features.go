@@ -16,16 +16,31 @@ const (
 // Node features, NodeIn() wide: the last History finite-difference
 // velocities (oldest first, 3 each), the affine velocity gradient (9), the
 // shape covariance (6) and the mean radius (1), all normalised with the
-// training statistics, then the material fractions (Materials). Positions
-// enter only as differences, so the model is translation invariant.
+// training statistics, then the material fractions (Materials), then the
+// design parameters (Design), each mapped from its trained range onto
+// [-1, 1]. Positions enter only as differences, so the model is
+// translation invariant.
 type Features struct {
 	History   int     // velocities per node, ≥ 1; GNS uses 5
 	Materials int     // number of materials, ≥ 1
 	Radius    float64 // connectivity radius R of the entity graph and of wall edges, m
+
+	// Design lists the case's design parameters given to every node,
+	// such as the sliding friction coefficient, which no other feature
+	// carries. Empty for models that see none.
+	Design []DesignParam `json:"design_params,omitempty"`
+}
+
+// DesignParam is a design parameter fed to every node, mapped from [Min, Max]
+// onto [-1, 1].
+type DesignParam struct {
+	Name string  `json:"name"`
+	Min  float64 `json:"min"` // in the parameter's unit
+	Max  float64 `json:"max"` // in the parameter's unit
 }
 
 // NodeIn returns the width of the node features.
-func (f Features) NodeIn() int { return 3*f.History + 9 + 6 + 1 + f.Materials }
+func (f Features) NodeIn() int { return 3*f.History + 9 + 6 + 1 + f.Materials + len(f.Design) }
 
 // Validate reports an error for unusable settings.
 func (f Features) Validate() error {
@@ -33,7 +48,27 @@ func (f Features) Validate() error {
 		return fmt.Errorf("surrogate: features: history %d, materials %d, radius %g m; want history ≥ 1, materials ≥ 1 and a positive finite radius",
 			f.History, f.Materials, f.Radius)
 	}
+	for _, p := range f.Design {
+		if p.Name == "" || !(p.Max > p.Min) || math.IsInf(p.Max-p.Min, 0) {
+			return fmt.Errorf("surrogate: features: parameter %q has range [%g, %g]; want a name and finite min < max", p.Name, p.Min, p.Max)
+		}
+	}
 	return nil
+}
+
+// DesignValues returns the values of f.Design taken from values, a map
+// from parameter name to value such as a resolved case's, in the order
+// of f.Design. A missing name is an error.
+func (f Features) DesignValues(values map[string]float64) ([]float64, error) {
+	out := make([]float64, len(f.Design))
+	for i, p := range f.Design {
+		v, ok := values[p.Name]
+		if !ok {
+			return nil, fmt.Errorf("surrogate: the model needs the design parameter %q, which the case does not define", p.Name)
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // ModelConfig returns cfg with the feature widths set for f.
@@ -48,6 +83,9 @@ func (f Features) Build(g *Graph, frame *EntityFrame, vels [][]float64, nz *Norm
 	n := frame.N()
 	if len(vels) != f.History {
 		panic(fmt.Sprintf("surrogate: Features.Build: %d velocity frames, want %d", len(vels), f.History))
+	}
+	if len(frame.Design) != len(f.Design) {
+		panic(fmt.Sprintf("surrogate: Features.Build: frame has %d parameter values, want %d", len(frame.Design), len(f.Design)))
 	}
 	vNow := vels[f.History-1]
 	g.N = n
@@ -69,6 +107,9 @@ func (f Features) Build(g *Graph, frame *EntityFrame, vels [][]float64, nz *Norm
 		g.Nodes = append(g.Nodes, float32(nz.Radius.Normalise(0, frame.Radius[i])))
 		for j := 0; j < f.Materials; j++ {
 			g.Nodes = append(g.Nodes, float32(frame.Material[f.Materials*i+j]))
+		}
+		for j, p := range f.Design {
+			g.Nodes = append(g.Nodes, float32(2*(frame.Design[j]-p.Min)/(p.Max-p.Min)-1))
 		}
 	}
 

@@ -112,3 +112,30 @@ func TestNormalisationStatistics(t *testing.T) {
 		t.Errorf("radius mean %g std %g, want 2 and %g", nz.Radius.Mean[0], nz.Radius.Std[0], math.Sqrt(2.0/3))
 	}
 }
+
+func TestFeaturesDesignParamsMapped(t *testing.T) {
+	seq := boxSequences(6, 1, 8)[0]
+	feat := Features{History: 1, Materials: 1, Radius: 0.25,
+		Design: []DesignParam{{Name: "friction", Min: 0.1, Max: 0.7}, {Name: "outlet_diameter", Min: 0.012, Max: 0.018}}}
+	norm := unitNormalisation()
+	f := seq.Frames[3]
+	var err error
+	f.Design, err = feat.DesignValues(map[string]float64{"friction": 0.4, "outlet_diameter": 0.018, "unused": 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g Graph
+	feat.Build(&g, &f, [][]float64{make([]float64, 3*f.N())}, &norm)
+	in := feat.NodeIn()
+	for i := 0; i < f.N(); i++ {
+		if got := g.Nodes[in*i+in-2]; math.Abs(float64(got)) > 1e-6 {
+			t.Errorf("node %d: friction 0.4 in [0.1, 0.7] maps to %g, want 0", i, got)
+		}
+		if got := g.Nodes[in*i+in-1]; math.Abs(float64(got)-1) > 1e-6 {
+			t.Errorf("node %d: outlet 0.018 in [0.012, 0.018] maps to %g, want 1", i, got)
+		}
+	}
+	if _, err := feat.DesignValues(map[string]float64{"friction": 0.4}); err == nil || !strings.Contains(err.Error(), "outlet_diameter") {
+		t.Errorf("a missing parameter gives %v, want an error naming outlet_diameter", err)
+	}
+}

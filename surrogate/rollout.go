@@ -27,7 +27,7 @@ func NewRolloutState(seq *Sequence, t, history int) (*RolloutState, error) {
 	f := seq.Frames[t]
 	s := &RolloutState{Step: 0, Frame: EntityFrame{
 		Pos: clone(f.Pos), Grad: clone(f.Grad), Shape: clone(f.Shape), Radius: clone(f.Radius),
-		Material: clone(f.Material), Senders: append([]int32(nil), f.Senders...),
+		Material: clone(f.Material), Design: clone(f.Design), Senders: append([]int32(nil), f.Senders...),
 		Receivers: append([]int32(nil), f.Receivers...), Walls: append([]WallEdge(nil), f.Walls...)}}
 	if f.Senders == nil {
 		s.Frame.Senders, s.Frame.Receivers = nil, nil

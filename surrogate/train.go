@@ -144,6 +144,12 @@ func NewTrainer(b kernels.Backend, m *Model[float32], feat Features, norm Normal
 		if err := s.Validate(feat.Materials); err != nil {
 			return nil, err
 		}
+		for t := range s.Frames {
+			if got := len(s.Frames[t].Design); got != len(feat.Design) {
+				return nil, fmt.Errorf("surrogate: train: sequence %q frame %d has %d design parameter values, want %d (one per Features.Design)",
+					s.Name, t, got, len(feat.Design))
+			}
+		}
 		if need := feat.History + cfg.BurnIn + cfg.Window + 1; len(s.Frames) < need {
 			return nil, fmt.Errorf("surrogate: train: sequence %q has %d frames, want at least history + burn-in + window + 1 = %d",
 				s.Name, len(s.Frames), need)
