@@ -158,7 +158,7 @@ func train(c *cli.Context, env *environment) error {
 func compareCommand(env *environment) *cli.Command {
 	return &cli.Command{
 		Name:      "compare",
-		Usage:     "run the surrogate and the DEM solver on one variant and report the differences",
+		Usage:     "run the surrogate and the DEM solver (or --solver and --reference) on one variant and report the differences",
 		ArgsUsage: "[CASE]",
 		Description: `Runs the DEM solver and the surrogate (--model, default the model shipped
 for the case) on the same variant of CASE and writes into --out:
@@ -171,18 +171,32 @@ for the case) on the same variant of CASE and writes into --out:
   *.png        discharged mass, mass flow rate, kinetic energy, field error
                and particle-position error against time
 
+With --reference NAME it instead runs --solver (default surrogate) and the
+reference solver NAME on the same variant, for example "neusim compare
+hopper --solver dem --reference liggghts", and writes report.md and
+report.json (default --out: out/compare-CASE-NAME) with every summary value
+of the case from both runs (mass flow rate, discharge time, kinetic
+energy, ...), their relative differences and the wall times. Either name
+may be any --solver of run, solver plugins included.
+
 The surrogate hands over from DEM after the settling phase (the hopper's
 gate opening); the report states the handover time, and the speed-up is
 given for the whole run and for the part after the handover.`,
-		Flags: append(caseFlags(),
+		Flags: append(append(caseFlags(), referenceFlags()...),
 			modelFlag(),
-			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE)"},
+			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE, or out/compare-CASE-REFERENCE with --reference)"},
 			&cli.Float64Flag{Name: "duration", Usage: "simulated duration of both runs, s; 0 keeps the case's"},
 			&cli.Float64Flag{Name: "grid", Usage: "spacing of the solid-fraction grid, m; 0 means 4 mean particle diameters"},
 			deviceFlag(),
 			workersFlag(),
 		),
 		Action: func(c *cli.Context) error {
+			if c.IsSet("reference") {
+				return compareWithReference(c, env)
+			}
+			if c.IsSet("solver") {
+				return usagef("compare --solver: give --reference too; without it compare runs the surrogate against DEM")
+			}
 			cs, err := loadCase(c, env)
 			if err != nil {
 				return fmt.Errorf("compare: %w", err)
