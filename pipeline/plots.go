@@ -65,9 +65,14 @@ func rate(s Series) Series {
 }
 
 func savePlot(path, title, ylabel string, lines []line) error {
+	return savePlotAxes(path, title, "time (s)", ylabel, lines)
+}
+
+// savePlotAxes writes the curves lines as a PNG line plot to path.
+func savePlotAxes(path, title, xlabel, ylabel string, lines []line) error {
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "time (s)"
+	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	p.Add(plotter.NewGrid())
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/mesh"
+	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/solvers/lbm"
 	"github.com/neusim/neusim/vtk"
@@ -32,17 +33,36 @@ type fluidSummary struct {
 	Nodes      int                   `json:"nodes"`
 	MLUPS      float64               `json:"million_lattice_updates_per_second"`
 	Frames     int                   `json:"frames"`
+
+	// Velocity profiles of the last frame along the centrelines of the
+	// grid's box (2D grids only): u against y on the vertical one and v
+	// against x on the horizontal one.
+	CentrelineU *pipeline.CentrelineProfile `json:"centreline_u,omitempty"`
+	CentrelineV *pipeline.CentrelineProfile `json:"centreline_v,omitempty"`
 }
 
-// runFluid runs a fluid case with the lattice Boltzmann solver, writing
-// the field series to OUT/vtk when --vtk is given and OUT/summary.json.
+// runFluid runs a fluid case with the lattice Boltzmann solver or the
+// fluid surrogate (see fluidSolverName), writing the field series to
+// OUT/vtk when --vtk is given and OUT/summary.json.
 func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) error {
-	if s := c.String("solver"); c.IsSet("solver") && s != "lbm" && s != "auto" {
-		return usagef("run --solver %s: case %s is a fluid case: use --solver lbm", s, cs.Name)
+	solverName, err := fluidSolverName(c, cs)
+	if err != nil {
+		return err
 	}
 	cfg, err := lbm.ConfigFromCase(cs, c.Int("workers"), env.log)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	var sur *pipeline.FluidSolver
+	if solverName == "surrogate" {
+		model, err := modelFor(c, cs)
+		if err != nil {
+			return fmt.Errorf("run --solver surrogate: %w", err)
+		}
+		if sur, err = pipeline.NewFluidSolver(model, pipeline.FluidSolverOptions{Workers: c.Int("workers"), Logger: env.log}); err != nil {
+			return fmt.Errorf("run --solver surrogate: %w", err)
+		}
+		defer sur.Close()
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("run --out: %w", err)
@@ -60,13 +80,18 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		}
 		sink = series
 	}
+	var lastVel []float64
 	counted := lbm.FieldSinkFunc(func(step int64, t float64, fields []mesh.Field) error {
 		frames++
+		lastVel = append(lastVel[:0], fields[0].Data...)
 		return sink.WriteFields(step, t, fields)
 	})
 
-	env.log.Info("run started", "case", cs.Name, "source", cs.Source, "solver", "lbm", "nodes", cfg.Grid.Len(), "out", out)
+	env.log.Info("run started", "case", cs.Name, "source", cs.Source, "solver", solverName, "nodes", cfg.Grid.Len(), "out", out)
 	last, wall, runErr := timedRun(env, cs.Name, c.Bool("quiet"), func(progress solvers.ProgressFunc) error {
+		if sur != nil {
+			return sur.Run(c.Context, cs, counted, progress)
+		}
 		return lbm.Run(c.Context, cfg, counted, progress)
 	})
 
@@ -75,17 +100,21 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		closeErr = series.Close()
 	}
 	sum := fluidSummary{
-		Case: cs.Name, Source: cs.Source, Solver: "lbm", Version: versionString(),
+		Case: cs.Name, Source: cs.Source, Solver: solverName, Version: versionString(),
 		Units: "SI (m, s, kg, Pa)", Parameters: map[string]paramValue{}, Completed: runErr == nil,
 		WallTime: wall.Seconds(), Steps: last.Step, SimTime: last.Time, Nodes: cfg.Grid.Len(), Frames: frames,
 	}
 	for _, p := range cs.Parameters {
 		sum.Parameters[p.Name] = paramValue{Value: cs.Values[p.Name], Unit: p.Unit}
 	}
+	if lastVel != nil && cfg.Grid.Is2D() {
+		u, v := pipeline.Centrelines(cfg.Grid, lastVel)
+		sum.CentrelineU, sum.CentrelineV = &u, &v
+	}
 	if runErr != nil {
 		sum.Error = runErr.Error()
 	}
-	if wall > 0 {
+	if wall > 0 && sur == nil {
 		sum.MLUPS = float64(cfg.Grid.Len()) * float64(last.Step) / wall.Seconds() / 1e6
 	}
 	if err := writeJSON(filepath.Join(out, "summary.json"), sum); err != nil {
@@ -95,10 +124,16 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		if errors.Is(runErr, context.Canceled) {
 			return runErr
 		}
-		return errors.Join(fmt.Errorf("run: lbm solver: %w", runErr), closeErr)
+		return errors.Join(fmt.Errorf("run: %s solver: %w", solverName, runErr), closeErr)
 	}
 	if closeErr != nil {
 		return fmt.Errorf("run: %w", closeErr)
+	}
+	if sur != nil {
+		st := sur.LastRun()
+		fmt.Fprintf(env.stdout, "%s: fluid surrogate, %d nodes, %d steps of %.4g s, %.4g s simulated in %.2f s wall time (steady: %v), %d frames\nresults in %s\n",
+			cs.Name, sum.Nodes, st.Steps, sur.Metadata().Settings.Dt, st.Time, sum.WallTime, st.Steady, frames, out)
+		return nil
 	}
 	fmt.Fprintf(env.stdout, "%s: lbm solver, %d nodes, %d steps, %.4g s simulated in %.1f s wall time (%.3g MLUPS), %d frames\nresults in %s\n",
 		cs.Name, sum.Nodes, sum.Steps, sum.SimTime, sum.WallTime, sum.MLUPS, frames, out)

@@ -66,7 +66,16 @@ It writes into --out: model.safetensors (weights, with the metadata in the
 safetensors header: case and its hash, parameter ranges, grouping
 settings, normalisation, seed, training data summary), metadata.json (the
 same metadata, readable) and model.train.json (the training report with
-the validation losses). The same seed gives the same model.`,
+the validation losses). The same seed gives the same model.
+
+Fluid cases (cavity) train the mesh-point surrogate instead: LBM runs on
+every training value of the case's parameters (--values NAME=V1,V2,...,
+default --variants values spaced evenly in log scale over the range), the
+grid nodes are grouped into super-nodes of about --target nodes (default
+9), and the graph network with mLSTM memory learns to advance their
+velocity by one surrogate step of two flow-through times (2 L / U). --out
+receives model.safetensors, metadata.json and model.train.json; --data,
+--jobs and --resume do not apply.`,
 		Flags: append(caseFlags(),
 			&cli.IntFlag{Name: "variants", Value: 5, Usage: "number of DEM variants to simulate; the last one is held out for validation"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sampling, the weights and the training windows"},
@@ -79,6 +88,7 @@ the validation losses). The same seed gives the same model.`,
 			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
 			&cli.StringFlag{Name: "resume", Usage: "start from the weights and normalisation of this checkpoint instead of fresh weights"},
 			deviceFlag(),
+			fluidValuesFlag(),
 			workersFlag(),
 		),
 		Action: func(c *cli.Context) error { return train(c, env) },
@@ -93,6 +103,9 @@ func train(c *cli.Context, env *environment) error {
 	caseArg := cases.DefaultCase
 	if c.NArg() == 1 {
 		caseArg = c.Args().First()
+	}
+	if cs.Fluid != nil {
+		return trainFluid(c, env, cs, caseArg)
 	}
 	if c.Int("variants") < 1 || c.Int("iterations") < 1 || c.Int("target") < 2 || c.Int("jobs") < 1 {
 		return usagef("train: --variants %d, --iterations %d, --jobs %d must be at least 1 and --target %d at least 2",
@@ -181,7 +194,14 @@ may be any --solver of run, solver plugins included.
 
 The surrogate hands over from DEM after the settling phase (the hopper's
 gate opening); the report states the handover time, and the speed-up is
-given for the whole run and for the part after the handover.`,
+given for the whole run and for the part after the handover.
+
+For a fluid case (cavity) it runs LBM and the fluid surrogate on the same
+grid from rest to the steady state and reports the relative L2 error of the
+velocity over the domain and of the centreline profiles (u on the vertical,
+v on the horizontal centreline) against time and at the end, the profiles
+themselves (centreline_u.png, centreline_v.png), the wall times and the
+speed-up.`,
 		Flags: append(append(caseFlags(), referenceFlags()...),
 			modelFlag(),
 			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE, or out/compare-CASE-REFERENCE with --reference)"},
@@ -204,6 +224,9 @@ given for the whole run and for the part after the handover.`,
 			caseArg := cases.DefaultCase
 			if c.NArg() == 1 {
 				caseArg = c.Args().First()
+			}
+			if cs.Fluid != nil {
+				return compareFluid(c, env, cs, caseArg)
 			}
 			model, err := modelFor(c, cs)
 			if err != nil {
