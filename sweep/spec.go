@@ -38,6 +38,9 @@ func ParseAxis(spec string) (Axis, error) {
 		if err3 != nil || n < 1 {
 			return Axis{}, fmt.Errorf("sweep: --param %q: the point count %q must be a whole number of at least 1", spec, strings.TrimSpace(parts[2]))
 		}
+		if n == 1 && hi != lo {
+			return Axis{}, fmt.Errorf("sweep: --param %q: one point cannot span %g to %g; use %s=%g for one value or a count of at least 2", spec, lo, hi, name, lo)
+		}
 		if n > 1 && hi < lo {
 			return Axis{}, fmt.Errorf("sweep: --param %q: LO %g is above HI %g", spec, lo, hi)
 		}

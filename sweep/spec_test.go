@@ -35,6 +35,7 @@ func TestParseAxisErrors(t *testing.T) {
 		{"friction=0.1:0.5", "three fields"},
 		{"friction=0.1:0.5:0", "at least 1"},
 		{"friction=0.5:0.1:3", "above HI"},
+		{"friction=0.1:0.5:1", "one point cannot span 0.1 to 0.5"},
 		{"friction=0.1,abc", `"abc" is not a finite number`},
 		{"friction=0.1,NaN", "not a finite number"},
 	} {
