@@ -16,3 +16,9 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "test.sh: not root, so the Slurm cluster test did not run (it needs to start slurmctld and slurmd)"
 fi
+
+# LIGGGHTS 3.8 (installed by setup.sh) as the reference DEM code: the
+# default hopper's mass flow rate from neusim's DEM against LIGGGHTS, and
+# the LIGGGHTS solver plugin against the in-process solver. The hopper
+# runs take about five minutes on two cores.
+go test -tags liggghts -run 'CompareHopperLIGGGHTS|LIGGGHTSPluginBitIdentical' -count=1 -timeout 30m ./cmd/neusim/ ./solvers/plugin/
