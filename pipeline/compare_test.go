@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -113,6 +114,12 @@ func TestCompareTinyReport(t *testing.T) {
 	// handover to rounding.
 	if len(rep.FieldErrorT.Value) == 0 || rep.FieldErrorT.Value[0] > 1e-12 {
 		t.Errorf("field error at the handover %v, want 0", rep.FieldErrorT.Value)
+	}
+
+	// A run that ends before the handover compares nothing.
+	_, err = Compare(context.Background(), tinyCase, nil, model, t.TempDir(), CompareOptions{Workers: 2, Duration: 0.01})
+	if err == nil || !strings.Contains(err.Error(), "takes over from DEM only at") {
+		t.Errorf("compare for 0.01 s: %v, want an error naming the handover", err)
 	}
 }
 
