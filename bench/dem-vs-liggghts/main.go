@@ -13,14 +13,20 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
+
+	"gonum.org/v1/gonum/spatial/r3"
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/particles"
@@ -42,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	steps := fs.Int64("steps", 0, "steps to run, replacing the case's duration; 0 keeps the case's")
 	ligDir := fs.String("liggghts-dir", "", "write the LIGGGHTS input for the case, starting from neusim's initial frame, into this existing directory")
 	skipDEM := fs.Bool("prepare-only", false, "stop after writing the LIGGGHTS input, without running the DEM steps")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run, packing included, to this file (for go tool pprof or as a PGO profile)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,6 +74,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		c.Solver.OutputInterval = c.Solver.Duration / 4
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "dem-vs-liggghts: -cpuprofile:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "dem-vs-liggghts: -cpuprofile:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+
 	if err := bench(c, *workers, *ligDir, *skipDEM, stdout); err != nil {
 		fmt.Fprintln(stderr, "dem-vs-liggghts:", err)
 		return 1
@@ -83,6 +104,7 @@ func bench(c *cases.Case, workers int, ligDir string, prepareOnly bool, stdout i
 	var first, last time.Time
 	var firstFrame *particles.Frame
 	var lastStep int64
+	var lastSum uint64
 	sink := solvers.SinkFunc(func(f *particles.Frame) error {
 		now := time.Now()
 		if firstFrame == nil {
@@ -102,6 +124,7 @@ func bench(c *cases.Case, workers int, ligDir string, prepareOnly bool, stdout i
 			}
 		}
 		last, lastStep = now, f.Step
+		lastSum = frameChecksum(f)
 		return nil
 	})
 
@@ -121,5 +144,32 @@ func bench(c *cases.Case, workers int, ligDir string, prepareOnly bool, stdout i
 	seconds := last.Sub(first).Seconds()
 	fmt.Fprintf(stdout, "particles=%d steps=%d workers=%d stepping_s=%.3f\n", firstFrame.Len(), steps, workers, seconds)
 	fmt.Fprintf(stdout, "particle_steps_per_s=%.4g\n", float64(firstFrame.Len())*float64(steps)/seconds)
+	fmt.Fprintf(stdout, "final_checksum=%016x\n", lastSum)
 	return nil
+}
+
+// frameChecksum returns the FNV-1a hash of the bits of every id,
+// position, velocity and angular velocity of f, in frame order. Two
+// builds of the solver that give the same checksum ran bit for bit the
+// same trajectory, which is how a speed-up is checked not to change the
+// arithmetic.
+func frameChecksum(f *particles.Frame) uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	word := func(u uint64) {
+		binary.LittleEndian.PutUint64(buf[:], u)
+		h.Write(buf[:])
+	}
+	vec := func(v r3.Vec) {
+		word(math.Float64bits(v.X))
+		word(math.Float64bits(v.Y))
+		word(math.Float64bits(v.Z))
+	}
+	for i := range f.ID {
+		word(uint64(f.ID[i]))
+		vec(f.Pos[i])
+		vec(f.Vel[i])
+		vec(f.Omega[i])
+	}
+	return h.Sum64()
 }
