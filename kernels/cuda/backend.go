@@ -50,6 +50,7 @@ type Backend struct {
 	pin     runtime.Pinner
 	partial *buffer // device scratch of float64 partial sums
 	host    []float64
+	pairs   pairBuffers
 	desc    string
 }
 

@@ -178,3 +178,42 @@ const (
 	cmpRows = 1003
 	cmpCols = 67
 )
+
+// CompareRadiusPairs checks search, a radius search such as
+// Backend.RadiusPairs, against kernels.RadiusPairs on random points drawn
+// from seed: the pairs must be identical, in the same order. RelErr is the
+// fraction of pair slots that differ (0 when identical).
+func CompareRadiusPairs(search func(pos []float64, radius float64) (senders, receivers []int32), seed uint64) []Check {
+	var checks []Check
+	rng := rand.New(rand.NewPCG(seed, 3))
+	for _, tc := range []struct {
+		name   string
+		n      int
+		side   float64 // m
+		radius float64 // m
+	}{
+		{"RadiusPairs dense", 20000, 0.2, 0.0095},
+		{"RadiusPairs sparse", 5000, 10, 0.05},
+	} {
+		pos := make([]float64, 3*tc.n)
+		for i := range pos {
+			pos[i] = tc.side * rng.Float64()
+		}
+		wantS, wantR := kernels.RadiusPairs(pos, tc.radius, 0)
+		gotS, gotR := search(pos, tc.radius)
+		c := Check{Kernel: tc.name, Output: "pairs", Elements: len(wantS)}
+		if len(gotS) != len(wantS) || len(gotR) != len(wantR) {
+			c.RelErr = 1
+		} else {
+			diff := 0
+			for i := range wantS {
+				if gotS[i] != wantS[i] || gotR[i] != wantR[i] {
+					diff++
+				}
+			}
+			c.RelErr = float64(diff) / float64(max(len(wantS), 1))
+		}
+		checks = append(checks, c)
+	}
+	return checks
+}

@@ -30,6 +30,7 @@ func TestCUDAAgainstCPU(t *testing.T) {
 	ref := kernels.NewCPU[float64](0)
 	defer ref.Close()
 	checks := CompareWithReference(b, ref, 2, BoundGemmFP32)
+	checks = append(checks, CompareRadiusPairs(b.RadiusPairs, 2)...)
 	if len(checks) == 0 {
 		t.Fatal("no checks ran")
 	}
@@ -50,6 +51,16 @@ func TestCUDAWithoutCUBLAS(t *testing.T) {
 	defer ref.Close()
 	for _, c := range CompareWithReference(b, ref, 3, BoundGemmFP32) {
 		if !c.OK() {
+			t.Errorf("%v", c)
+		}
+	}
+}
+
+// The harness of the radius search, run with the CPU search itself.
+func TestCompareRadiusPairsOnCPU(t *testing.T) {
+	cpu := func(pos []float64, radius float64) ([]int32, []int32) { return kernels.RadiusPairs(pos, radius, 2) }
+	for _, c := range CompareRadiusPairs(cpu, 1) {
+		if !c.OK() || c.Elements == 0 {
 			t.Errorf("%v", c)
 		}
 	}

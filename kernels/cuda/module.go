@@ -46,6 +46,7 @@ var kernelNames = []string{
 	"k_layernorm_grad_partial", "k_copy_cols", "k_add_cols", "k_gather", "k_segment_sum",
 	"k_block_diag_mul", "k_block_diag_grad_x", "k_block_diag_grad_w_partial",
 	"k_mlstm_step", "k_mlstm_step_grad", "k_slstm_step", "k_slstm_step_grad", "k_gemm_tiled",
+	"k_cell_count", "k_cell_fill", "k_pair_count", "k_pair_fill",
 }
 
 // KernelNames returns the names of the kernels the backend launches.

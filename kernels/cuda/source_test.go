@@ -65,7 +65,7 @@ func TestSourceAssembly(t *testing.T) {
 	if !strings.HasPrefix(src, "// Definitions shared by every kernel") {
 		t.Errorf("source does not start with common.cuh: %.60q", src)
 	}
-	for _, f := range []string{"blockdiag.cu", "elementwise.cu", "gemm.cu", "lstm.cu", "rows.cu"} {
+	for _, f := range []string{"blockdiag.cu", "elementwise.cu", "gemm.cu", "lstm.cu", "pairs.cu", "rows.cu"} {
 		if n := strings.Count(src, "// ---- cu/"+f+" ----"); n != 1 {
 			t.Errorf("%s appears %d times", f, n)
 		}
