@@ -257,12 +257,12 @@ func (s *Solver) callError(cn *conn, err error, running bool) error {
 		if ps := cn.cmd.ProcessState; ps != nil {
 			state = ps.String() // "exit status 2", "signal: killed"
 		}
-		what := "during Describe"
+		call := "during Describe"
 		if running {
-			what = "during the run"
+			call = "during the run"
 		}
 		return &Error{Plugin: s.name, Path: s.path, Kind: ErrCrashed,
-			Detail: fmt.Sprintf("the process ended %s (%s)", what, state), Stderr: cn.output.lines()}
+			Detail: fmt.Sprintf("the process ended %s (%s)", call, state), Stderr: cn.output.lines()}
 	}
 	msg := st.Message()
 	if st.Code() != codes.Unknown && st.Code() != codes.InvalidArgument {

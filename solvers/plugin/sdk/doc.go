@@ -28,11 +28,12 @@
 //
 // # What Run receives and must do
 //
-// Run gets the resolved case exactly as the host resolved it (every
-// parameter applied, paths absolute, STL triangles loaded) and must keep
-// the solvers.Solver contract: a frame at time 0 and at every output
-// interval, in time order, each with OutletCount and OutletMass of the
-// case's outlets (cumulative), and ctx.Err() after a cancellation. The SDK
+// Run gets the resolved case exactly as the host resolved it, with every
+// parameter applied, paths absolute and STL triangles loaded. It must keep
+// the solvers.Solver contract. It sends a frame at time 0 and at every
+// output interval, in time order, each with the cumulative OutletCount and
+// OutletMass of the case's outlets, and returns ctx.Err() after a
+// cancellation. The SDK
 // encodes each frame as an Arrow record batch and sends it before the
 // sink returns, so a frame may be reused after WriteFrame. The host checks
 // every frame (column lengths, finite positions, velocities, radii and
