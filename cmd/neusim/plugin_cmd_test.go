@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neusim/neusim/solvers/plugin"
+	"github.com/neusim/neusim/trajectory"
 )
 
 // buildDEMPlugin builds cmd/neusim-solver-dem into a temporary folder and
@@ -92,5 +93,33 @@ func TestCompareSolverNeedsReference(t *testing.T) {
 	code, _, errs := runCLI(t, "compare", tinyHopper, "--solver", "dem")
 	if code != exitUsage || !strings.Contains(errs, "--reference") {
 		t.Errorf("exit status %d, stderr %q: want a usage error asking for --reference", code, errs)
+	}
+}
+
+// A plugin that crashes after its first frame fails the run with an error
+// naming it, and the trajectory keeps that frame.
+func TestRunCrashingPluginKeepsFrames(t *testing.T) {
+	dir := t.TempDir()
+	exe := filepath.Join(dir, plugin.Prefix+"crash")
+	if out, err := exec.Command("go", "build", "-o", exe, "github.com/neusim/neusim/solvers/plugin/testdata/misbehave").CombinedOutput(); err != nil {
+		t.Fatalf("go build misbehave: %v\n%s", err, out)
+	}
+	out := t.TempDir()
+	code, _, errs := runCLI(t, "run", "testdata/free_fall.yaml", "--solver", "crash", "--plugin-dir", dir, "--out", out, "--quiet")
+	if code != exitFailure {
+		t.Errorf("exit status %d, want %d", code, exitFailure)
+	}
+	for _, want := range []string{"solver plugin crash", "exited unexpectedly", "deliberate crash"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("error output lacks %q: %s", want, errs)
+		}
+	}
+	r, err := trajectory.Open(filepath.Join(out, "trajectory.arrow"))
+	if err != nil {
+		t.Fatalf("the trajectory of the failed run: %v", err)
+	}
+	defer r.Close()
+	if n := r.Len(); n != 1 {
+		t.Errorf("the trajectory holds %d frames, want the 1 sent before the crash", n)
 	}
 }
