@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"os"
 	"os/exec"
 	"strings"
 	"sync/atomic"
@@ -91,12 +92,26 @@ type conn struct {
 	cmd    *exec.Cmd
 	solver solverpb.SolverClient
 	output *outputTail
+	socket string // folder of the plugin's Unix socket
+}
+
+// close kills the plugin process and removes its socket folder, which a
+// crashed or killed plugin leaves behind.
+func (cn *conn) close() {
+	cn.client.Kill()
+	os.RemoveAll(cn.socket)
 }
 
 // start launches the plugin process and completes the handshake.
 func (s *Solver) start() (*conn, error) {
 	out := &outputTail{}
+	socket, err := os.MkdirTemp("", "neusim-plugin-")
+	if err != nil {
+		return nil, &Error{Plugin: s.name, Path: s.path, Kind: ErrStart, Detail: err.Error()}
+	}
 	cmd := exec.Command(s.path)
+	// go-plugin appends the host's environment to cmd.Env.
+	cmd.Env = []string{"PLUGIN_UNIX_SOCKET_DIR=" + socket}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  wire.Handshake,
 		Plugins:          goplugin.PluginSet{wire.PluginKey: &wire.GRPCPlugin{}},
@@ -115,6 +130,7 @@ func (s *Solver) start() (*conn, error) {
 	})
 	fail := func(format string, args ...any) (*conn, error) {
 		client.Kill()
+		os.RemoveAll(socket)
 		return nil, &Error{Plugin: s.name, Path: s.path, Kind: ErrStart, Detail: fmt.Sprintf(format, args...), Stderr: out.lines()}
 	}
 
@@ -134,7 +150,7 @@ func (s *Solver) start() (*conn, error) {
 	if !ok {
 		return fail("dispensed %T, want a solver client", raw)
 	}
-	return &conn{client: client, cmd: cmd, solver: sc, output: out}, nil
+	return &conn{client: client, cmd: cmd, solver: sc, output: out, socket: socket}, nil
 }
 
 // Describe starts the plugin and returns its Info.
@@ -143,7 +159,7 @@ func (s *Solver) Describe(ctx context.Context) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	defer cn.client.Kill()
+	defer cn.close()
 	ctx, cancel := context.WithTimeout(ctx, s.opt.StartTimeout)
 	defer cancel()
 	in, err := cn.solver.Describe(ctx, &solverpb.DescribeRequest{})
@@ -168,7 +184,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	if err != nil {
 		return err
 	}
-	defer cn.client.Kill()
+	defer cn.close()
 
 	// The watchdog cancels the call when the plugin stays silent for the
 	// inactivity timeout.
