@@ -58,7 +58,7 @@ type Info struct {
 
 // neusimVersion returns the version of the neusim module this plugin was
 // built with, from the build information: the module's version when the
-// plugin is another module that requires neusim, or "devel" for a build
+// plugin is another module that requires neusim, or "(devel)" for a build
 // inside the neusim repository.
 func neusimVersion() string {
 	info, ok := debug.ReadBuildInfo()
