@@ -26,6 +26,10 @@ func checkKernels(r *report, gpu *cuda.Backend, o options) {
 			}
 		}
 	}
+	if o.noCUBLAS {
+		run("tiled Gemm kernel, no cuBLAS", gpu, cuda.BoundGemmFP32)
+		return
+	}
 	run("cuBLAS FP32", gpu, cuda.BoundGemmFP32)
 
 	tiled, err := cuda.Open(cuda.Options{NoCUBLAS: true, CacheDir: o.cacheDir})
@@ -80,7 +84,10 @@ func measureCeilings(r *report, gpu *cuda.Backend, o options) ceilings {
 	gpu.Fill(b, 0.25)
 	t = timeIt(5, gpu.Synchronize, func() { gpu.Gemm(false, false, 1, a, b, 0, cc) })
 	c.fp32 = 2 * m * m * m / t
-	fmt.Fprintf(r.w, "SGEMM %d³ FP32: %.2f ms, %.1f TFLOP/s\n", m, 1e3*t, c.fp32/1e12)
+	fmt.Fprintf(r.w, "SGEMM %d³ FP32 (%s): %.2f ms, %.1f TFLOP/s\n", m, gemmName(o), 1e3*t, c.fp32/1e12)
+	if o.noCUBLAS {
+		return c
+	}
 
 	tf, err := cuda.Open(cuda.Options{TF32: true, CacheDir: o.cacheDir})
 	if err == nil {
@@ -91,6 +98,13 @@ func measureCeilings(r *report, gpu *cuda.Backend, o options) ceilings {
 		tf.Close()
 	}
 	return c
+}
+
+func gemmName(o options) string {
+	if o.noCUBLAS {
+		return "tiled kernel"
+	}
+	return "cuBLAS"
 }
 
 // bandwidthCase is one memory-bound kernel timed at a large size.

@@ -41,6 +41,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/neusim/neusim/kernels"
@@ -60,6 +61,7 @@ type options struct {
 	cacheDir    string
 	logLevel    string
 	skipCeiling bool
+	noCUBLAS    bool
 }
 
 func main() {
@@ -81,6 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.cacheDir, "cache", "", "directory of compiled kernels; empty: the user cache directory")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log level of the solver runs: debug, info, warn, error")
 	fs.BoolVar(&o.skipCeiling, "skip-ceilings", false, "skip the bandwidth and FLOP/s ceilings and the kernel bandwidth table")
+	fs.BoolVar(&o.noCUBLAS, "no-cublas", false, "use the tiled Gemm kernel instead of cuBLAS; gpu-check also falls back to it when cuBLAS is missing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -94,7 +97,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	r := &report{w: stdout}
 	r.section("device")
-	gpu, err := cuda.Open(cuda.Options{CacheDir: o.cacheDir, Logger: slog.New(slog.NewTextHandler(stdout, nil))})
+	opened := slog.New(slog.NewTextHandler(stdout, nil))
+	gpu, err := cuda.Open(cuda.Options{CacheDir: o.cacheDir, NoCUBLAS: o.noCUBLAS, Logger: opened})
+	if err != nil && !o.noCUBLAS && strings.Contains(err.Error(), "cuBLAS library") {
+		fmt.Fprintf(stdout, "%v\ngoing on with the tiled Gemm kernel; cuBLAS ceilings and TF32 are skipped\n", err)
+		o.noCUBLAS = true
+		gpu, err = cuda.Open(cuda.Options{CacheDir: o.cacheDir, NoCUBLAS: true, Logger: opened})
+	}
 	if err != nil {
 		fmt.Fprintf(stdout, "no CUDA device: %v\n", err)
 		return 1
