@@ -6,8 +6,9 @@ package pipeline
 //
 //	go test -tags slow -run TestShippedHopperModel -v -timeout 30m ./pipeline/
 //
-// It runs the shipped hopper model (DEM to the gate opening at 0.3 s, then
-// the surrogate) on the default hopper, a few minutes on two cores.
+// It runs the shipped steep-cone hopper model (DEM to the gate opening at
+// 0.3 s, then the surrogate) on the hopper_cone case, a few minutes on two
+// cores.
 
 import (
 	"math"
@@ -17,12 +18,12 @@ import (
 )
 
 func TestShippedHopperModel(t *testing.T) {
-	s, err := NewSolver("../models/hopper/model.safetensors", SolverOptions{Logger: testLogger(t)})
+	s, err := NewSolver("../models/hopper_cone/model.safetensors", SolverOptions{Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c, err := cases.Load("hopper", cases.Options{})
+	c, err := cases.Load("hopper_cone", cases.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
