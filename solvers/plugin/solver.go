@@ -210,11 +210,12 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 		if err != nil {
 			return s.runError(ctx, cn, err, timedOut.Load())
 		}
+		// The watchdog pauses while the sink works, so a slow sink does not
+		// count against the plugin.
 		if !watchdog.Stop() {
 			// The timer fired between Recv returning and Stop.
 			return s.runError(ctx, cn, context.Canceled, true)
 		}
-		watchdog.Reset(s.opt.Timeout)
 
 		switch e := ev.Event.(type) {
 		case *solverpb.RunEvent_Frame:
@@ -239,6 +240,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 			return &Error{Plugin: s.name, Path: s.path, Kind: ErrMalformedFrame,
 				Detail: fmt.Sprintf("message %d of the run holds neither a frame nor progress (a newer protocol?)", n)}
 		}
+		watchdog.Reset(s.opt.Timeout)
 	}
 }
 

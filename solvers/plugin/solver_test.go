@@ -215,3 +215,22 @@ func (h *recordHandler) Handle(_ context.Context, r slog.Record) error {
 }
 func (h *recordHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h *recordHandler) WithGroup(string) slog.Handler      { return h }
+
+// Time spent in the sink is the host's, so a sink slower than the
+// inactivity timeout must not make the plugin look hung.
+func TestSlowSinkIsNotATimeout(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var n int
+	sink := solvers.SinkFunc(func(*particles.Frame) error {
+		time.Sleep(300 * time.Millisecond)
+		if n++; n == 3 {
+			cancel()
+		}
+		return nil
+	})
+	err := New("slow", pluginPath("slow"), Options{Timeout: 100 * time.Millisecond}).Run(ctx, stubCase(), sink, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
