@@ -64,3 +64,16 @@ func BenchmarkRadiusPairs(b *testing.B) {
 		RadiusPairs(pos, 0.0095, 0)
 	}
 }
+
+// The brute-force scan at the size of BenchmarkRadiusPairs, the cost the
+// surrogate solver's Features.Build pays when no pairs are given.
+func BenchmarkBruteForcePairs(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	pos := make([]float64, 3*31250)
+	for i := range pos {
+		pos[i] = 0.2 * rng.Float64()
+	}
+	for b.Loop() {
+		bruteForcePairs(pos, 0.0095)
+	}
+}
