@@ -3,8 +3,9 @@
 //
 // A solver takes a resolved case and streams frames to a Sink at the case's
 // output interval. It never writes files: the same solver serves the run,
-// compare, train and sweep commands, in process or, later, as a plugin in
-// another process with frames crossing as Arrow record batches. Everything
+// compare, train and sweep commands, in process or as a plugin in another
+// process (package solvers/plugin) with frames crossing as Arrow record
+// batches. Everything
 // a solver needs arrives in the case, and everything it produces leaves
 // through the sink and the progress callback, so the contract has no
 // shared memory that a process boundary would break.
