@@ -1,6 +1,8 @@
 // Package kernels holds the hot loops of the surrogate behind one
-// interface, Backend, so that a CUDA backend can later keep the same data on
-// the device.
+// interface, Backend, so that the CUDA backend (package kernels/cuda) can
+// keep the same data on the device. Open selects a backend by name: "cpu",
+// "cuda", or "auto" for CUDA where it opens and the CPU elsewhere.
+// RadiusPairs is the binned radius search of the entity graph.
 //
 // # Storage
 //

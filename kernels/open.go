@@ -66,9 +66,10 @@ func DeviceNames() []string {
 //   - a registered device such as "cuda": that backend, or its error when
 //     it cannot be opened (a library or device is missing).
 //   - "auto" or "": the first registered device that opens, in name
-//     order; otherwise the CPU backend, after one warning per device that
-//     failed, saying what is missing. A program that opens backends again
-//     and again with one logger (a sweep) logs each distinct warning once.
+//     order. When none opens, it returns the CPU backend after one warning
+//     per failed device that names what is missing. A program that opens
+//     backends again and again with one logger (a sweep) logs each
+//     distinct warning once.
 func Open(device string, opt OpenOptions) (BackendCloser, error) {
 	log := opt.Logger
 	if log == nil {

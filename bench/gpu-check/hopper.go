@@ -13,13 +13,19 @@ import (
 	"github.com/neusim/neusim/validate"
 )
 
-// compareHopper runs the shipped model on the default hopper with the
-// surrogate solver twice, with the model on the CPU and on the GPU, and
+// compareHopper runs the shipped model on the case it was trained on with
+// the surrogate solver twice, with the model on the CPU and on the GPU, and
 // compares every summary observable. Both runs share the DEM settling
 // phase's code and inputs, so any difference comes from the model's
 // arithmetic on the two backends and from how the rollout amplifies it.
 func compareHopper(ctx context.Context, r *report, o options, log *slog.Logger) error {
-	c, err := cases.Load(cases.DefaultCase, cases.Options{})
+	probe, err := pipeline.NewSolver(o.model, pipeline.SolverOptions{Device: "cpu", Logger: log})
+	if err != nil {
+		return err
+	}
+	name := probe.Metadata().Case
+	probe.Close()
+	c, err := cases.Load(name, cases.Options{})
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,11 @@
 // Command gpu-check checks the CUDA backend against the CPU backend on the
 // machine it runs on, and measures it. It needs no network and installs
 // nothing: build it with CGO_ENABLED=0 on any Linux amd64 machine, carry
-// it to the GPU machine with the repository's models/hopper, and run it
+// it to the GPU machine with the repository's models/hopper_cone, and run it
 // there (bench/gpu-check/run.sh does both steps):
 //
 //	CGO_ENABLED=0 go build -o gpu-check ./bench/gpu-check
-//	./gpu-check -model models/hopper/model.safetensors
+//	./gpu-check -model models/hopper_cone/model.safetensors
 //
 // It prints, in order:
 //
@@ -19,10 +19,11 @@
 //   - the achieved bandwidth of the memory-bound kernels against that
 //     ceiling, and the ratio of each kernel's time to its bandwidth floor
 //     (its minimum bytes moved at the ceiling bandwidth);
-//   - a rollout of -particles particles (1,000,000 by default) grouped into
-//     entities of the model's target size, with the model on the GPU and
-//     on the CPU backend with -cpu-workers workers: entity-steps/s,
-//     particle frames/s and the time of each phase of a step;
+//   - a rollout of -particles particles (1,000,000 by default), grouped
+//     into entities of the model's target size. The model runs on the GPU
+//     and then on the CPU backend with -cpu-workers workers. It prints
+//     entity-steps/s, particle frames/s and the time of each phase of a
+//     step;
 //   - a training step (forward, backward, AdamW) on the same entity graph
 //     on both backends;
 //   - the shipped hopper model run by the surrogate solver on the CPU and
@@ -72,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := flag.NewFlagSet("gpu-check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.model, "model", "models/hopper/model.safetensors", "checkpoint of the shipped hopper model")
+	fs.StringVar(&o.model, "model", "models/hopper_cone/model.safetensors", "checkpoint of the shipped hopper model")
 	fs.IntVar(&o.particles, "particles", 1_000_000, "particles of the timed rollout")
 	fs.IntVar(&o.steps, "steps", 10, "timed coarse steps of the rollout on the GPU")
 	fs.IntVar(&o.cpuWorkers, "cpu-workers", 2, "workers of the CPU baseline (model and host phases)")

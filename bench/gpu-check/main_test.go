@@ -8,7 +8,7 @@ import (
 	"github.com/neusim/neusim/kernels"
 )
 
-const testModel = "../../models/hopper/model.safetensors"
+const testModel = "../../models/hopper_cone/model.safetensors"
 
 // The synthetic rollout and the training step, on the CPU backend at a
 // small size: the code path gpu-check times on the device, run where no
@@ -36,7 +36,7 @@ func TestRolloutOnCPU(t *testing.T) {
 	}
 }
 
-// Without a device, gpu-check says so in one line and exits with 1.
+// Without a device, gpu-check prints the reason in one line and exits with 1.
 func TestNoDeviceExitsOne(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"-model", testModel}, &out, &errb)

@@ -103,10 +103,10 @@ func (p phaseTimes) total() float64 { return p.graph + p.predict + p.advance + p
 type pairSearch func(pos []float64, radius float64) (senders, receivers []int32)
 
 // step advances the scene by one coarse step with predictor pred, as the
-// surrogate solver does without walls and regrouping: entity frame and
-// graph (search), prediction (features on the host, the model on pred's
-// backend), Euler update, prolongation to the particles, restriction back
-// to entities.
+// surrogate solver does without walls and regrouping. The phases are the
+// entity frame and graph (search), the prediction (features on the host,
+// the model on pred's backend), the Euler update, the prolongation to the
+// particles and the restriction back to entities.
 func (s *scene) step(pred *surrogate.ModelPredictor, search pairSearch, workers int, t *phaseTimes, sync func()) error {
 	n := s.ents.Len()
 	acc, dgrad := make([]float64, 3*n), make([]float64, 9*n)

@@ -44,7 +44,7 @@ device)
 		ldconfig -p | grep -E 'libcuda\.so|libnvrtc\.so|libcublas\.so' || echo "  none"
 	} 2>&1 | tee "$OUT/gpu-check.txt"
 	# shellcheck disable=SC2086
-	timeout "$LIMIT" "$BIN" -model models/hopper/model.safetensors ${ARGS:-} 2>&1 | tee -a "$OUT/gpu-check.txt"
+	timeout "$LIMIT" "$BIN" -model models/hopper_cone/model.safetensors ${ARGS:-} 2>&1 | tee -a "$OUT/gpu-check.txt"
 	exit "${PIPESTATUS[0]}"
 	;;
 *)

@@ -25,8 +25,8 @@ type Options struct {
 	// on tensor cores. It is off by default: see the package documentation
 	// for the accuracy it costs.
 	TF32 bool
-	// CacheDir is where compiled kernels are kept; "" means
-	// DefaultCacheDir(), "-" disables the cache.
+	// CacheDir is the directory of compiled kernels. Empty means
+	// DefaultCacheDir(), and "-" disables the cache.
 	CacheDir string
 	// Logger receives where the libraries and the module came from. Nil
 	// discards it.
@@ -68,7 +68,7 @@ var _ kernels.BackendCloser = (*Backend)(nil)
 // Open loads the CUDA libraries, creates a context on the device,
 // compiles (or loads from the cache) the kernels and returns the backend.
 // When a library, a symbol or a device is missing, the error is one line
-// that says which.
+// that names it.
 func Open(opt Options) (*Backend, error) {
 	log := opt.Logger
 	if log == nil {

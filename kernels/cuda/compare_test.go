@@ -23,7 +23,7 @@ func TestCPUFloat32AgainstFloat64(t *testing.T) {
 }
 
 // Every CUDA kernel against the float64 CPU backend, on a machine with a
-// device; elsewhere it skips and says why.
+// device; elsewhere the test skips and logs the reason.
 func TestCUDAAgainstCPU(t *testing.T) {
 	b := openOrSkip(t, Options{CacheDir: t.TempDir()})
 	defer b.Close()

@@ -18,8 +18,8 @@ type pairBuffers struct {
 // and each receiver scans the 27 cells around its own.
 //
 // NOTE: the positions come from the host and the pairs go back to it,
-// because the entity frame and the features are still built on the host;
-// the two prefix sums between the passes are also taken on the host.
+// because the entity frame and the features are still built on the host.
+// The two prefix sums between the passes are also taken on the host.
 func (b *Backend) RadiusPairs(pos []float64, radius float64) (senders, receivers []int32) {
 	n := len(pos) / 3
 	g := kernels.NewCellGrid(pos, radius)

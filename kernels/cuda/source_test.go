@@ -33,6 +33,8 @@ func TestSourceCompilesWithClang(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// Compile to PTX, warnings as errors.
 	dir := t.TempDir()
 	src := filepath.Join(dir, "kernels.cu")
 	if err := os.WriteFile(src, append(prelude, Source()...), 0o644); err != nil {
@@ -47,6 +49,8 @@ func TestSourceCompilesWithClang(t *testing.T) {
 		}
 		t.Fatalf("%s failed: %v\n%s", clang, err, out)
 	}
+
+	// Every kernel the backend looks up is an entry point.
 	code, err := os.ReadFile(ptx)
 	if err != nil {
 		t.Fatal(err)
