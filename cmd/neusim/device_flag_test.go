@@ -8,7 +8,7 @@ import (
 	"github.com/neusim/neusim/kernels/cuda"
 )
 
-var shippedHopperModel = filepath.Join("..", "..", "models", "hopper", "model.safetensors")
+var shippedHopperModel = filepath.Join("..", "..", "models", "hopper_cone", "model.safetensors")
 
 func skipWithDevice(t *testing.T) {
 	t.Helper()
