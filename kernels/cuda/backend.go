@@ -42,6 +42,7 @@ type Backend struct {
 	blas  *cublasAPI
 	state *deviceState
 	info  DeviceInfo
+	dev   int32 // CUdevice of info.Ordinal
 
 	module  uintptr
 	fn      map[string]uintptr
@@ -110,7 +111,7 @@ func Open(opt Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.info = info
+	b.info, b.dev = info, dev
 	var ctx uintptr
 	if res := b.drv.cuDevicePrimaryCtxRetain(&ctx, dev); res != resultSuccess {
 		return nil, fmt.Errorf("kernels/cuda: could not create a context on %s: %s", info.Name, b.drv.errorName(res))
@@ -198,7 +199,7 @@ func (b *Backend) Close() {
 		b.partial.stop()
 	}
 	b.drv.cuModuleUnload(b.module)
-	b.drv.cuDevicePrimaryCtxRelease(int32(b.info.Ordinal))
+	b.drv.cuDevicePrimaryCtxRelease(b.dev)
 	b.state.closed = true
 	b.pin.Unpin()
 }

@@ -50,7 +50,7 @@ extern "C" __global__ void k_block_diag_grad_w_partial(const float *x, const flo
 	int row = e / bo, c = e % bo, h = row / bi;
 	int xcols = heads * bi, ycols = heads * bo;
 	i64 lo = (i64)blockIdx.y * chunk_rows;
-	i64 hi = min(lo + chunk_rows, rows);
+	i64 hi = min_i64(lo + chunk_rows, rows);
 	double acc = 0.0;
 	for (i64 r = lo; r < hi; r++) {
 		acc += (double)x[r * xcols + row] * (double)dy[r * ycols + h * bo + c];

@@ -12,6 +12,12 @@ typedef long long i64;
 #define WARP 32
 #define FULL_MASK 0xffffffffu
 
+// Integer minimum and maximum, defined here rather than relying on the
+// overloads of the CUDA headers, which NVRTC runs without.
+__device__ __forceinline__ i64 min_i64(i64 a, i64 b) { return a < b ? a : b; }
+__device__ __forceinline__ int min_int(int a, int b) { return a < b ? a : b; }
+__device__ __forceinline__ int max_int(int a, int b) { return a > b ? a : b; }
+
 // The logistic function, evaluated without overflow for either sign.
 __device__ __forceinline__ float sigmoid_f(float x) {
 	if (x >= 0.0f) {

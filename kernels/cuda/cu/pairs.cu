@@ -52,9 +52,9 @@ __device__ int visit_senders(const double *pos, int r, grid3 g, const int *start
 	int cy = cell_coord(pos[3 * r + 1], g.oy, g.size, g.dy);
 	int cz = cell_coord(pos[3 * r + 2], g.oz, g.size, g.dz);
 	int found = 0;
-	for (int z = max(cz - 1, 0); z <= min(cz + 1, g.dz - 1); z++) {
-		for (int y = max(cy - 1, 0); y <= min(cy + 1, g.dy - 1); y++) {
-			for (int x = max(cx - 1, 0); x <= min(cx + 1, g.dx - 1); x++) {
+	for (int z = max_int(cz - 1, 0); z <= min_int(cz + 1, g.dz - 1); z++) {
+		for (int y = max_int(cy - 1, 0); y <= min_int(cy + 1, g.dy - 1); y++) {
+			for (int x = max_int(cx - 1, 0); x <= min_int(cx + 1, g.dx - 1); x++) {
 				int k = (z * g.dy + y) * g.dx + x;
 				for (int j = start[k]; j < start[k + 1]; j++) {
 					int s = sorted[j];

@@ -15,7 +15,7 @@ extern "C" __global__ void k_col_partial(const float *x, i64 rows, int cols, i64
 		return;
 	}
 	i64 lo = (i64)blockIdx.y * chunk_rows;
-	i64 hi = min(lo + chunk_rows, rows);
+	i64 hi = min_i64(lo + chunk_rows, rows);
 	double acc = 0.0;
 	for (i64 r = lo; r < hi; r++) {
 		acc += x[r * cols + c];
@@ -109,7 +109,7 @@ extern "C" __global__ void k_layernorm_grad_partial(const float *dy, const float
 		return;
 	}
 	i64 lo = (i64)blockIdx.y * chunk_rows;
-	i64 hi = min(lo + chunk_rows, rows);
+	i64 hi = min_i64(lo + chunk_rows, rows);
 	double sg = 0.0, sb = 0.0;
 	for (i64 r = lo; r < hi; r++) {
 		double d = dy[r * cols + c];
