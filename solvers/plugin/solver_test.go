@@ -5,8 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"os"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +18,7 @@ import (
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/solvers/dem"
+	"github.com/neusim/neusim/solvers/plugin/internal/wire"
 )
 
 // collect returns a sink that keeps a copy of every frame.
@@ -233,4 +238,50 @@ func TestSlowSinkIsNotATimeout(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
+}
+
+// A plugin whose host dies without killing it (here a shell that starts it,
+// waits until it runs and exits) must exit by itself instead of serving
+// forever.
+func TestPluginExitsWithHost(t *testing.T) {
+	cookie := wire.Handshake.MagicCookieKey + "=" + wire.Handshake.MagicCookieValue
+	script := "env " + cookie + " PLUGIN_UNIX_SOCKET_DIR=" + t.TempDir() + " " + pluginPath("dem") + " >/dev/null 2>&1 </dev/null & echo $!; sleep 2"
+	out, err := exec.Command("sh", "-c", script).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("shell printed %q, want the plugin's process id", out)
+	}
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proc.Kill()
+
+	// The plugin checks its parent once a second; 20 s leaves room for a
+	// loaded machine.
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if !running(proc) {
+			return
+		}
+	}
+	t.Errorf("plugin process %d still runs 20 s after its host exited", pid)
+}
+
+// running reports whether proc has not exited. An exited process that its
+// new parent has not reaped yet is a zombie, which still takes signals, so
+// its state in /proc is checked too (on Linux).
+func running(proc *os.Process) bool {
+	if proc.Signal(syscall.Signal(0)) != nil {
+		return false
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(proc.Pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	// The state follows the parenthesised command name: "pid (comm) S ...".
+	i := strings.LastIndexByte(string(stat), ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z'
 }

@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -88,6 +89,7 @@ func Logger() *slog.Logger {
 // then exits the process. Started by hand, outside neusim, it prints that
 // the binary is a plugin and exits with status 1.
 func Serve(s solvers.Solver, info Info) {
+	go exitWithHost(os.Getppid(), time.Second)
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig: wire.Handshake,
 		Plugins: plugin.PluginSet{
@@ -100,6 +102,19 @@ func Serve(s solvers.Solver, info Info) {
 			Output: os.Stderr,
 		}),
 	})
+}
+
+// exitWithHost exits the process once its parent, the host, has gone:
+// the process is then adopted and its parent id changes. go-plugin stops a
+// plugin when the host calls Kill, but a host that is itself killed
+// (SIGKILL, a crash) cannot, and the plugin would otherwise serve forever.
+func exitWithHost(host int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != host {
+			fmt.Fprintln(os.Stderr, "neusim solver plugin: the host process exited; exiting")
+			os.Exit(1)
+		}
+	}
 }
 
 // server implements the gRPC service on top of a solvers.Solver.
