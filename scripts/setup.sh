@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 need=()
 /usr/bin/python3 -c 'import vtk' 2>/dev/null || need+=(python3-vtk9)
 command -v liggghts >/dev/null 2>&1 || command -v lmp_auto >/dev/null 2>&1 || need+=(liggghts)
+# clang 19 compiles the embedded CUDA kernels to PTX for sm_90, standing in
+# for NVRTC on machines without a GPU (kernels/cuda).
+command -v clang-19 >/dev/null 2>&1 || need+=(clang-19)
 if ((${#need[@]})); then
 	if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 	export DEBIAN_FRONTEND=noninteractive
