@@ -21,7 +21,7 @@ func pluginFlags() []cli.Flag {
 		&cli.StringSliceFlag{
 			Name: "plugin-dir",
 			Usage: "folder searched for solver plugins (executables named neusim-solver-NAME), before $" + plugin.PathEnv +
-				", " + defaultPluginDirText() + " and the folder of the neusim executable (repeatable)",
+				", $XDG_DATA_HOME/neusim/plugins (~/.local/share/neusim/plugins when XDG_DATA_HOME is unset) and the folder of the neusim executable (repeatable)",
 		},
 		&cli.DurationFlag{
 			Name:  "plugin-timeout",
@@ -29,13 +29,6 @@ func pluginFlags() []cli.Flag {
 			Usage: "kill a solver plugin that sends neither a frame nor progress for this long, such as 90s or 10m",
 		},
 	}
-}
-
-func defaultPluginDirText() string {
-	if d := plugin.DefaultDir(); d != "" {
-		return d
-	}
-	return "$XDG_DATA_HOME/neusim/plugins"
 }
 
 // pluginSearchPath returns the plugin folders for the --plugin-dir flags
