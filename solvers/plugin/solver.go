@@ -123,8 +123,9 @@ func (s *Solver) start() (*conn, error) {
 		SyncStderr:       out.writer(s.opt.Logger, s.name, "stderr"),
 		SyncStdout:       out.writer(s.opt.Logger, s.name, "stdout"),
 		GRPCDialOptions: []grpc.DialOption{
-			// A frame of a large case is tens of MB; gRPC's default
-			// limit is 4 MB.
+			// A frame takes about 100 bytes per particle, so gRPC's
+			// default 4 MB limit would stop cases above about 40 000
+			// particles.
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(math.MaxInt32)),
 		},
 	})
