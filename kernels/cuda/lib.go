@@ -31,14 +31,19 @@ const LibraryDirsEnv = "NEUSIM_CUDA_LIBS"
 
 // searchDirs returns the directories tried after the dynamic linker's own
 // search (LD_LIBRARY_PATH, the ld.so cache): the CUDA toolkit's default
-// prefix and the lib folders of NVIDIA's Python wheels, which is where
-// NVRTC and cuBLAS often are on machines without a toolkit.
+// prefixes and the lib folders of NVIDIA's Python wheels (nvidia/cu13/lib
+// for CUDA 13, nvidia/cuda_nvrtc/lib and nvidia/cublas/lib for CUDA 12),
+// which is where NVRTC and cuBLAS often are on machines without a toolkit
+// on the linker's path.
 func searchDirs() []string {
 	dirs := []string{"/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib"}
 	for _, pattern := range []string{
+		"/usr/local/cuda-*/lib64",
 		"/usr/local/lib/python3*/dist-packages/nvidia/*/lib",
 		"/usr/lib/python3/dist-packages/nvidia/*/lib",
 		"/usr/local/lib/python3*/site-packages/nvidia/*/lib",
+		"/opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib",
+		"/opt/*/lib/python3*/site-packages/nvidia/*/lib",
 	} {
 		m, _ := filepath.Glob(pattern)
 		dirs = append(dirs, m...)

@@ -58,7 +58,7 @@ func (n *nvrtcAPI) compileFor(src, name, archOption string, cubin bool) ([]byte,
 
 	// The option strings are Go memory passed through a C array of
 	// pointers, so they are pinned for the call.
-	opts := []string{archOption, "--std=c++14"}
+	opts := []string{archOption}
 	cstrs := make([][]byte, len(opts))
 	ptrs := make([]*byte, len(opts))
 	var pin runtime.Pinner
