@@ -14,7 +14,7 @@ var pluginDir string
 
 // misbehaviours are the modes of testdata/misbehave, each built as
 // neusim-solver-MODE.
-var misbehaviours = []string{"crash", "exit", "hang", "nan", "garbage", "dupid", "fail", "oldproto", "slow"}
+var misbehaviours = []string{"crash", "exit", "hang", "nan", "garbage", "dupid", "fail", "oldproto", "slow", "big"}
 
 func TestMain(m *testing.M) {
 	code, err := buildAndRun(m)

@@ -160,6 +160,20 @@ func TestMisbehavingPlugins(t *testing.T) {
 	}
 }
 
+// A frame above gRPC's default 4 MB message limit must still arrive.
+func TestRunLargeFrame(t *testing.T) {
+	var frames []*particles.Frame
+	if err := New("big", pluginPath("big"), Options{}).Run(context.Background(), stubCase(), collect(&frames), nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != 1 || frames[0].Len() != 60000 {
+		t.Fatalf("got %d frames, want one of 60000 particles", len(frames))
+	}
+	if x := frames[0].Pos[59999].X; x != 59.999 {
+		t.Errorf("last particle at x = %v m, want 59.999 m", x)
+	}
+}
+
 func TestRunCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

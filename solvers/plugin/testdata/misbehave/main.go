@@ -1,5 +1,5 @@
-// Command misbehave is a solver plugin that fails on purpose, for the
-// host's tests. Its behaviour comes from its file name,
+// Command misbehave is a solver plugin that fails on purpose, or sends an
+// unusual frame, for the host's tests. Its behaviour comes from its file name,
 // neusim-solver-MODE:
 //
 //	crash     sends one frame, then panics
@@ -11,6 +11,7 @@
 //	fail      returns an error from the solver
 //	oldproto  serves protocol version 99
 //	slow      sends a frame every 20 ms until cancelled
+//	big       sends one valid frame of 60 000 particles, about 6 MB
 package main
 
 import (
@@ -79,6 +80,13 @@ func (s *server) Run(_ *solverpb.RunRequest, stream solverpb.Solver_RunServer) e
 		f.ID = append(f.ID, 1)
 		f.Pos, f.Vel, f.Omega = append(f.Pos, r3.Vec{}), append(f.Vel, r3.Vec{}), append(f.Omega, r3.Vec{})
 		f.Radius, f.Mass, f.Material = append(f.Radius, 0.001), append(f.Mass, 1e-5), append(f.Material, 0)
+		return send(stream, f)
+	case "big":
+		f := &particles.Frame{}
+		f.Resize(60000)
+		for i := range f.ID {
+			f.ID[i], f.Pos[i], f.Radius[i], f.Mass[i] = int64(i), r3.Vec{X: float64(i) * 1e-3}, 1e-3, 1e-5
+		}
 		return send(stream, f)
 	case "garbage":
 		return stream.Send(&solverpb.RunEvent{Event: &solverpb.RunEvent_Frame{Frame: []byte("this is not Arrow")}})
