@@ -63,6 +63,7 @@ func TestCompareReferencePluginDEM(t *testing.T) {
 	if !strings.Contains(stdout, "dem against plugin:dem") {
 		t.Errorf("stdout lacks the report title:\n%s", stdout)
 	}
+
 	data, err := os.ReadFile(filepath.Join(out, "report.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestCompareReferencePluginDEM(t *testing.T) {
 	if len(rep.Quantities) == 0 {
 		t.Fatal("the report has no quantities")
 	}
+
 	var discharged bool
 	for _, q := range rep.Quantities {
 		if q.Solver == nil || q.Reference == nil {

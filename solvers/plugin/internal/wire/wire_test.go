@@ -9,7 +9,7 @@ import (
 )
 
 // Every embedded case, particle and fluid, must arrive in the plugin equal
-// to the host's, because the plugin never sees the YAML.
+// to the host's, because the plugin never receives the YAML.
 func TestCaseRoundTrip(t *testing.T) {
 	list := cases.List()
 	if len(list) == 0 {
