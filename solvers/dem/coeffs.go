@@ -37,6 +37,16 @@ type pairCoeffs struct {
 	// dampingT is sqrt(k_t / S_n), constant for both models: the ratio of
 	// the tangential to the normal dashpot.
 	dampingT float64
+
+	// The stiffnesses as multiples of contactRoot's sqrt(R* delta), which
+	// is 1 for the linear model: k_n = knScale root (N/m), S_n = snScale
+	// root (N/m) and k_t = ktScale root (N/m). The scales are in Pa for
+	// Hertz and N/m for linear. The normal dashpot is dampScale
+	// sqrt(S_n m*), N s/m. They are the factors of normalStiffness,
+	// tangentialStiffness and dashpot, precomputed in the same order of
+	// operations so that the pair loop gets the same bits.
+	knScale, snScale, ktScale float64
+	dampScale                 float64
 }
 
 // dampingRatio returns beta = ln e / sqrt(ln^2 e + pi^2) for restitution e
@@ -138,10 +148,25 @@ func newLaw(c *cases.Case) (*law, error) {
 				// S_t / S_n = 8 G* / (2 E*).
 				pc.dampingT = math.Sqrt(4 * pc.gStar / pc.eStar)
 			}
+			pc.setScales(l.normal)
 			l.coeffs[a*l.nmat+b] = pc
 		}
 	}
 	return l, nil
+}
+
+// setScales sets the stiffness and dashpot factors from the moduli or the
+// linear spring constants.
+func (pc *pairCoeffs) setScales(normal int) {
+	if normal == normalLinear {
+		pc.knScale, pc.snScale, pc.ktScale = pc.kn, pc.kn, pc.kt
+		pc.dampScale = -2 * pc.beta
+		return
+	}
+	pc.knScale = 4.0 / 3.0 * pc.eStar
+	pc.snScale = 2 * pc.eStar
+	pc.ktScale = 8 * pc.gStar
+	pc.dampScale = -2 * sqrtFiveSixths * pc.beta
 }
 
 func calibrated(cache map[float64]float64, normal int, e float64) float64 {

@@ -15,6 +15,9 @@ type wallFault struct {
 
 // computeForces sets s.force and s.torque to the contact forces and
 // torques plus gravity at the current positions and half-step velocities.
+// With kick set it also applies the second half kick of the step to each
+// chunk of particles right after their forces, while they are still in
+// cache, and reports a non-finite state as an error.
 //
 // Phase one resolves every listed pair, rows in parallel, summing each
 // row on its first member and buffering the second member's share.
@@ -23,7 +26,7 @@ type wallFault struct {
 // anything another chunk reads, and a single chunk adds the shares in the
 // same order without the buffer, so the result is the same for any
 // number of workers.
-func (r *run) computeForces() error {
+func (r *run) computeForces(kick bool) error {
 	s := &r.s
 	n := s.len()
 	chunks := r.pool.chunks(n)
@@ -52,6 +55,7 @@ func (r *run) computeForces() error {
 	// Phase two: per-particle sums, walls and gravity.
 	r.walls.prepare(chunks)
 	r.wallWorst = resizeZero(r.wallWorst, chunks)
+	r.bad = resizeZero(r.bad, chunks)
 	g := r.gravity
 	r.pool.run(n, func(ch, lo, hi int) {
 		fault := wallFault{i: -1}
@@ -69,12 +73,21 @@ func (r *run) computeForces() error {
 			s.torque[i] = tq
 		}
 		r.wallWorst[ch] = fault
+		r.bad[ch] = -1
+		if kick {
+			r.bad[ch] = r.kick(lo, hi)
+		}
 	})
 	r.walls.commit(chunks)
 	for _, f := range r.wallWorst {
 		if f.i >= 0 {
 			return &BlowUpError{Step: r.step, Time: t, ParticleID: s.id[f.i], Quantity: "wall overlap",
 				Value: fmt.Sprintf("%.4g m, %.0f %% of its radius (limit %.0f %%)", f.fraction*s.radius[f.i], 100*f.fraction, 100*MaxOverlapFraction)}
+		}
+	}
+	for _, i := range r.bad {
+		if i >= 0 {
+			return r.nonFiniteError(i)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package dem
 
 import (
-	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -144,90 +143,6 @@ type overlapFault struct {
 	i, j     int     // particle indices
 	overlap  float64 // m
 	fraction float64 // overlap over the smaller radius
-}
-
-// computeRows resolves the contacts of the pairs in rows [lo, hi), sums
-// each row's forces on its first member in list order, stores each
-// pair's share for the second member in onJ and updates the history.
-// It writes only to rows [lo, hi) and their pairs, so rows can run in
-// parallel. With scatter set, which needs rows [0, N) in one call, the
-// shares go straight into accForce and accTorque instead of onJ.
-func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault, scatter bool) {
-	if scatter {
-		clear(p.accForce)
-		clear(p.accTorque)
-	}
-	start, nb := p.nl.Start, p.nl.Neighbors
-	box := p.nl.Box
-	var c contact
-	for i := lo; i < hi; i++ {
-		pi, ri, mi := s.pos[i], s.radius[i], s.mass[i]
-		var fi, ti r3.Vec
-		for k := start[i]; k < start[i+1]; k++ {
-			j := nb[k]
-
-			// Separation and overlap.
-			d := r3.Sub(pi, s.pos[j])
-			if p.periodic {
-				d = box.MinImage(d)
-			}
-			rj := s.radius[j]
-			sum := ri + rj
-			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
-			if dist2 >= sum*sum {
-				if p.touching[k] {
-					p.touching[k] = false
-					p.onJ[k] = forceTorque{}
-					p.shear[k] = r3.Vec{}
-					if p.epsd {
-						p.roll[k] = r3.Vec{}
-					}
-				}
-				continue
-			}
-			dist := math.Sqrt(dist2)
-			c.delta = sum - dist
-			if dist > 0 {
-				c.n = r3.Scale(1/dist, d)
-			} else {
-				c.n = r3.Vec{Z: 1}
-			}
-			if c.delta > MaxOverlapFraction*min(ri, rj) && fault.pair < 0 {
-				*fault = overlapFault{pair: int(k), i: i, j: int(j), overlap: c.delta, fraction: c.delta / min(ri, rj)}
-			}
-
-			// Effective properties and kinematics.
-			mj := s.mass[j]
-			c.rStar = ri * rj / sum
-			c.mStar = mi * mj / (mi + mj)
-			if p.epsd {
-				ii, ij := mi*ri*ri, mj*rj*rj
-				c.inertia = 1.4 * ii * ij / (ii + ij)
-			}
-			c.armI = ri - c.delta/2
-			c.armJ = rj - c.delta/2
-			c.vRel = r3.Sub(s.vel[i], s.vel[j])
-			c.omegaI = s.omega[i]
-			c.omegaJ = s.omega[j]
-
-			var rollK *r3.Vec
-			if p.epsd {
-				rollK = &p.roll[k]
-			}
-			res := l.resolve(l.pair(s.material[i], s.material[j]), &c, dt, &p.shear[k], rollK)
-			fi = r3.Add(fi, res.force)
-			ti = r3.Add(ti, res.torqueI)
-			if scatter {
-				p.accForce[j] = r3.Sub(p.accForce[j], res.force)
-				p.accTorque[j] = r3.Add(p.accTorque[j], res.torqueJ)
-			} else {
-				p.onJ[k] = forceTorque{force: r3.Scale(-1, res.force), torque: res.torqueJ}
-			}
-			p.touching[k] = true
-		}
-		p.rowForce[i] = fi
-		p.rowTorque[i] = ti
-	}
 }
 
 // sumParticle returns the total pair force and torque on particle k: the

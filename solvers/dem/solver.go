@@ -237,7 +237,7 @@ func (r *run) prepareForces() error {
 	if err := r.rebuild(); err != nil {
 		return err
 	}
-	return r.computeForces()
+	return r.computeForces(false)
 }
 
 // advance takes one velocity Verlet step.
@@ -266,19 +266,8 @@ func (r *run) advance() error {
 		}
 	}
 
-	// Forces at the new positions, then the second half kick.
-	if err := r.computeForces(); err != nil {
-		return err
-	}
-	n = r.s.len()
-	r.bad = resizeZero(r.bad, r.pool.chunks(n))
-	r.pool.run(n, func(ch, lo, hi int) { r.bad[ch] = r.kick(lo, hi) })
-	for _, i := range r.bad {
-		if i >= 0 {
-			return r.nonFiniteError(i)
-		}
-	}
-	return nil
+	// Forces at the new positions and the second half kick.
+	return r.computeForces(true)
 }
 
 // pourDue inserts the particles of pour insertions due at the current
