@@ -19,6 +19,12 @@ import (
 // phase's code and inputs, so any difference comes from the model's
 // arithmetic on the two backends and from how the rollout amplifies it.
 func compareHopper(ctx context.Context, r *report, o options, log *slog.Logger) error {
+	return compareHopperOn(ctx, r, o, log, "cpu", "cuda")
+}
+
+// compareHopperOn runs the hopper with the model on device a and then on
+// device b (names of kernels.Open) and compares the observables.
+func compareHopperOn(ctx context.Context, r *report, o options, log *slog.Logger, devA, devB string) error {
 	probe, err := pipeline.NewSolver(o.model, pipeline.SolverOptions{Device: "cpu", Logger: log})
 	if err != nil {
 		return err
@@ -45,22 +51,22 @@ func compareHopper(ctx context.Context, r *report, o options, log *slog.Logger) 
 			device, st.CoarseSteps, st.Handover, st.DEMWallS, time.Since(start).Seconds())
 		return rec.Summarize(), st.WallS - st.DEMWallS, nil
 	}
-	cpu, cpuSurrogate, err := runOn("cpu")
+	cpu, cpuSurrogate, err := runOn(devA)
 	if err != nil {
-		return fmt.Errorf("CPU run: %w", err)
+		return fmt.Errorf("%s run: %w", devA, err)
 	}
-	gpu, gpuSurrogate, err := runOn("cuda")
+	gpu, gpuSurrogate, err := runOn(devB)
 	if err != nil {
-		return fmt.Errorf("GPU run: %w", err)
+		return fmt.Errorf("%s run: %w", devB, err)
 	}
-	fmt.Fprintf(r.w, "surrogate phase: CPU %.2f s, GPU %.2f s\n", cpuSurrogate, gpuSurrogate)
+	fmt.Fprintf(r.w, "surrogate phase: %s %.2f s, %s %.2f s\n", devA, cpuSurrogate, devB, gpuSurrogate)
 
 	names := make([]string, 0, len(cpu))
 	for k := range cpu {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	fmt.Fprintf(r.w, "%-28s %14s %14s %10s %s\n", "observable", "CPU", "GPU", "rel diff", fmt.Sprintf("bound %.0e", o.hopperTol))
+	fmt.Fprintf(r.w, "%-28s %14s %14s %10s %s\n", "observable", devA, devB, "rel diff", fmt.Sprintf("bound %.0e", o.hopperTol))
 	for _, k := range names {
 		a, b := cpu[k].Value, gpu[k].Value
 		d := math.Abs(a-b) / math.Max(math.Abs(a), 1e-300)
