@@ -181,3 +181,18 @@ func parallelChunks(chunks, workers int, f func(k int)) {
 }
 
 func maxProcs() int { return runtime.GOMAXPROCS(0) }
+
+// PairSearcher is a backend that runs the radius search of RadiusPairs
+// itself, with the same pairs in the same order (the CUDA backend does).
+type PairSearcher interface {
+	RadiusPairs(pos []float64, radius float64) (senders, receivers []int32)
+}
+
+// SearchPairs returns RadiusPairs(pos, radius) computed by b when b is a
+// PairSearcher, else on the CPU with workers goroutines.
+func SearchPairs(b any, pos []float64, radius float64, workers int) (senders, receivers []int32) {
+	if s, ok := b.(PairSearcher); ok {
+		return s.RadiusPairs(pos, radius)
+	}
+	return RadiusPairs(pos, radius, workers)
+}

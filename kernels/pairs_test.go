@@ -77,3 +77,25 @@ func BenchmarkBruteForcePairs(b *testing.B) {
 		bruteForcePairs(pos, 0.0095)
 	}
 }
+
+type recordingSearcher struct{ calls int }
+
+func (s *recordingSearcher) RadiusPairs(pos []float64, radius float64) ([]int32, []int32) {
+	s.calls++
+	return RadiusPairs(pos, radius, 1)
+}
+
+func TestSearchPairsUsesBackend(t *testing.T) {
+	pos := []float64{0, 0, 0, 0.5, 0, 0, 3, 0, 0}
+	cpu := NewCPU[float32](1)
+	defer cpu.Close()
+	s, r := SearchPairs(cpu, pos, 1, 1)
+	if !slices.Equal(s, []int32{1, 0}) || !slices.Equal(r, []int32{0, 1}) {
+		t.Errorf("CPU: senders %v, receivers %v", s, r)
+	}
+	rec := &recordingSearcher{}
+	SearchPairs(rec, pos, 1, 1)
+	if rec.calls != 1 {
+		t.Errorf("a PairSearcher was called %d times, want 1", rec.calls)
+	}
+}

@@ -115,8 +115,9 @@ func (r *rollout) refreshState() {
 	wt := grouping.WallFeatures(r.ents, r.walls, r.t, r.feat.Radius, r.workers)
 	r.state.Frame = entityFrame(r.ents, allEntities(r.ents.Len()), wt)
 	// The binned search lists the pairs and the order of the brute-force
-	// scan Features.Build would run, in O(N) rather than O(N²) time.
-	r.state.Frame.Senders, r.state.Frame.Receivers = kernels.RadiusPairs(r.state.Frame.Pos, r.feat.Radius, r.workers)
+	// scan Features.Build would run, in O(N) rather than O(N²) time, on the
+	// model's device when it has one.
+	r.state.Frame.Senders, r.state.Frame.Receivers = kernels.SearchPairs(r.pred.B, r.state.Frame.Pos, r.feat.Radius, r.workers)
 	r.state.Frame.Design = r.design
 	r.state.Time = r.t
 }

@@ -13,3 +13,5 @@ func init() {
 		return b, nil
 	})
 }
+
+var _ kernels.PairSearcher = (*Backend)(nil)
