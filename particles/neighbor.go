@@ -77,8 +77,8 @@ type NeighborList struct {
 	order    []int32 // particle indices sorted by cell, then index
 	dims     [3]int
 	cellSize r3.Vec
-	stencil  [][3]int  // distinct neighbour-cell offsets per axis, see Build
-	chunkNb  [][]int32 // per-chunk neighbour buffers of a parallel build
+	reach    [3][]reachCells // per axis and cell coordinate, see axisReach
+	chunkNb  [][]int32       // per-chunk neighbour buffers of a parallel build
 }
 
 // NewNeighborList returns an empty list over box with the given skin in m.
@@ -156,8 +156,8 @@ func (nl *NeighborList) Build(pos []r3.Vec, radius []float64) error {
 }
 
 // setupGrid sizes the cell grid so that every cell is at least cutoff
-// wide and there are at most cellLimit cells, and builds the stencil of
-// neighbour-cell offsets.
+// wide and there are at most cellLimit cells, and finds the neighbour
+// cells of every cell coordinate along each axis.
 func (nl *NeighborList) setupGrid(cutoff float64, cellLimit int) error {
 	b := nl.Box
 	length := [3]float64{b.Max.X - b.Min.X, b.Max.Y - b.Min.Y, b.Max.Z - b.Min.Z}
@@ -183,35 +183,47 @@ func (nl *NeighborList) setupGrid(cutoff float64, cellLimit int) error {
 	}
 	nl.cellSize = r3.Vec{X: length[0] / float64(nl.dims[0]), Y: length[1] / float64(nl.dims[1]), Z: length[2] / float64(nl.dims[2])}
 
-	// Along an axis with fewer than three cells the offsets -1, 0, 1 reach
-	// the same cell twice (periodic) or leave the grid. Each distinct
-	// reachable cell is kept once, so no pair is counted twice.
-	nl.stencil = nl.stencil[:0]
-	var offsets [3][]int
 	for a := range 3 {
-		offsets[a] = nil
-		seen := map[int]bool{}
-		for _, o := range []int{-1, 0, 1} {
-			key := o
-			if b.Periodic[a] {
-				key = ((o % nl.dims[a]) + nl.dims[a]) % nl.dims[a]
-			} else if nl.dims[a] == 1 && o != 0 {
-				continue
-			}
-			if !seen[key] {
-				seen[key] = true
-				offsets[a] = append(offsets[a], o)
-			}
-		}
-	}
-	for _, ox := range offsets[0] {
-		for _, oy := range offsets[1] {
-			for _, oz := range offsets[2] {
-				nl.stencil = append(nl.stencil, [3]int{ox, oy, oz})
-			}
+		nl.reach[a] = resize(nl.reach[a], nl.dims[a])
+		for c := range nl.dims[a] {
+			nl.reach[a][c] = nl.axisReach(c, a)
 		}
 	}
 	return nil
+}
+
+// reachCells are the distinct cell coordinates along one axis within one
+// cell of a given coordinate: cells[:n], ascending, which also form the
+// contiguous runs lo[r] to hi[r] inclusive for r < runs.
+type reachCells struct {
+	n, runs int
+	cells   [3]int32
+	lo, hi  [2]int32
+}
+
+// axisReach returns the cells along axis a within one cell of c. Along an
+// axis with fewer than three cells the offsets -1, 0 and 1 reach the same
+// cell twice (periodic) or leave the grid, and each distinct reachable
+// cell is kept once, so no pair is counted twice. A periodic wrap splits
+// the cells into two runs.
+func (nl *NeighborList) axisReach(c, a int) reachCells {
+	var r reachCells
+	for o := -1; o <= 1; o++ {
+		if w, ok := nl.wrap(c+o, a); ok && !slices.Contains(r.cells[:r.n], int32(w)) {
+			r.cells[r.n] = int32(w)
+			r.n++
+		}
+	}
+	slices.Sort(r.cells[:r.n])
+	for k, x := range r.cells[:r.n] {
+		if k > 0 && x == r.cells[k-1]+1 {
+			r.hi[r.runs-1] = x
+			continue
+		}
+		r.lo[r.runs], r.hi[r.runs] = x, x
+		r.runs++
+	}
+	return r
 }
 
 // cellCoord returns the cell index of x along axis a, clamped to the grid
@@ -320,29 +332,38 @@ func (nl *NeighborList) scanRows(pos []r3.Vec, radius []float64, lo, hi int, dst
 		cy := (c / dims[0]) % dims[1]
 		cz := c / (dims[0] * dims[1])
 		pi, ri := pos[i], radius[i]
-		for _, o := range nl.stencil {
-			x, okx := nl.wrap(cx+o[0], 0)
-			y, oky := nl.wrap(cy+o[1], 1)
-			z, okz := nl.wrap(cz+o[2], 2)
-			if !okx || !oky || !okz {
-				continue
-			}
-			nc := (z*dims[1]+y)*dims[0] + x
-			for _, j := range nl.order[nl.cellHead[nc]:nl.cellHead[nc+1]] {
-				if int(j) <= i {
-					continue
-				}
-				d := r3.Sub(pi, pos[j])
-				if periodic {
-					d = nl.Box.MinImage(d)
-				}
-				cut := ri + radius[j] + nl.Skin
-				if d.X*d.X+d.Y*d.Y+d.Z*d.Z < cut*cut {
-					dst = append(dst, j)
+		rx, ry, rz := &nl.reach[0][cx], &nl.reach[1][cy], &nl.reach[2][cz]
+		for _, z := range rz.cells[:rz.n] {
+			for _, y := range ry.cells[:ry.n] {
+				// The cells of a run along x are adjacent in the grid, so
+				// their particles are one range of order.
+				row := (int(z)*dims[1] + int(y)) * dims[0]
+				for r := range rx.runs {
+					from, to := nl.cellHead[row+int(rx.lo[r])], nl.cellHead[row+int(rx.hi[r])+1]
+					dst = nl.appendNear(dst, i, pi, ri, pos, radius, nl.order[from:to], periodic)
 				}
 			}
 		}
 		slices.Sort(dst[rowStart:])
+	}
+	return dst
+}
+
+// appendNear appends to dst the candidates j > i within the cut-off of
+// particle i at pi with radius ri.
+func (nl *NeighborList) appendNear(dst []int32, i int, pi r3.Vec, ri float64, pos []r3.Vec, radius []float64, candidates []int32, periodic bool) []int32 {
+	for _, j := range candidates {
+		if int(j) <= i {
+			continue
+		}
+		d := r3.Sub(pi, pos[j])
+		if periodic {
+			d = nl.Box.MinImage(d)
+		}
+		cut := ri + radius[j] + nl.Skin
+		if d.X*d.X+d.Y*d.Y+d.Z*d.Z < cut*cut {
+			dst = append(dst, j)
+		}
 	}
 	return dst
 }

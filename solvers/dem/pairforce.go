@@ -134,7 +134,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 				p.accForce[j] = r3.Sub(p.accForce[j], force)
 				p.accTorque[j] = r3.Add(p.accTorque[j], torqueJ)
 			} else {
-				p.onJ[k] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
+				p.onJ[p.slot[k]] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
 			}
 			p.touching[k] = true
 		}
@@ -147,7 +147,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 // particles no longer touch.
 func (p *pairs) separate(k int32) {
 	p.touching[k] = false
-	p.onJ[k] = forceTorque{}
+	p.onJ[p.slot[k]] = forceTorque{}
 	p.shear[k] = r3.Vec{}
 	if p.epsd {
 		p.roll[k] = r3.Vec{}

@@ -22,8 +22,11 @@ type pairs struct {
 	touching []bool   // pair in contact during the last force computation
 
 	// onJ is the force and torque each pair puts on its second member j,
-	// zero for pairs not touching. The first member's share is summed
-	// while its row is resolved, into rowForce and rowTorque.
+	// zero for pairs not touching, grouped by j: particle k's shares are
+	// onJ[jStart[k]:jStart[k+1]], in ascending pair order, and pair q's
+	// share is onJ[slot[q]]. The grouping makes the gather a sequential
+	// read. The first member's share is summed while its row is resolved,
+	// into rowForce and rowTorque.
 	onJ       []forceTorque
 	rowForce  []r3.Vec // N, per particle
 	rowTorque []r3.Vec // N m, per particle
@@ -34,10 +37,8 @@ type pairs struct {
 	accForce  []r3.Vec // N, per particle
 	accTorque []r3.Vec // N m, per particle
 
-	// Pairs in which particle k is the second member j, as indices into
-	// the list, ascending: pairIndex[jStart[k]:jStart[k+1]].
-	jStart    []int32
-	pairIndex []int32
+	jStart []int32 // per particle, and one past the last
+	slot   []int32 // per pair
 
 	// The previous list with particle ids, for the history merge.
 	buildIDs []int64
@@ -46,6 +47,7 @@ type pairs struct {
 	oldShear []r3.Vec
 	oldRoll  []r3.Vec
 	oldTouch []bool
+	remap    []int32 // new index of each particle of the previous list, or -1
 }
 
 func newPairs(box particles.Box, skin float64, epsd bool) *pairs {
@@ -85,34 +87,57 @@ func (p *pairs) rebuild(s *state) error {
 	p.accForce = resizeZero(p.accForce, s.len())
 	p.accTorque = resizeZero(p.accTorque, s.len())
 
-	start, nb := p.nl.Start, p.nl.Neighbors
-	for i := range s.len() {
-		oi, ok := slices.BinarySearch(oldIDs, s.id[i])
-		if !ok || len(p.oldStart) == 0 {
-			continue
-		}
-		q, qEnd := p.oldStart[oi], p.oldStart[oi+1]
-		for k := start[i]; k < start[i+1] && q < qEnd; k++ {
-			want := s.id[nb[k]]
-			for q < qEnd && oldIDs[p.oldNb[q]] < want {
-				q++
-			}
-			if q < qEnd && oldIDs[p.oldNb[q]] == want && p.oldTouch[q] {
-				p.touching[k] = true
-				p.shear[k] = p.oldShear[q]
-				if epsd {
-					p.roll[k] = p.oldRoll[q]
-				}
-			}
-		}
+	if len(p.oldStart) > 0 {
+		p.carryHistory(oldIDs, s.id)
 	}
 	p.buildIDs = append(p.buildIDs[:0], s.id...)
 	p.buildTranspose(s.len())
 	return nil
 }
 
-// buildTranspose fills jStart and pairIndex with a counting sort of the
-// pairs by their second member. Pairs are visited in list order, so each
+// carryHistory copies the history of every touching pair of the old list
+// that is also in the new one. oldIDs and ids are the particle ids of the
+// old and the new list, both ascending, so one merge of the two maps old
+// indices to new ones, and that map keeps the order of the particles that
+// remain. Each old row is then merged with its new row.
+func (p *pairs) carryHistory(oldIDs, ids []int64) {
+	p.remap = resizeZero(p.remap, len(oldIDs))
+	i := 0
+	for oi, id := range oldIDs {
+		for i < len(ids) && ids[i] < id {
+			i++
+		}
+		p.remap[oi] = -1 // removed
+		if i < len(ids) && ids[i] == id {
+			p.remap[oi] = int32(i)
+		}
+	}
+
+	start, nb := p.nl.Start, p.nl.Neighbors
+	for oi, i := range p.remap {
+		if i < 0 {
+			continue
+		}
+		// Removed partners map to -1 and are skipped like smaller ones.
+		q, qEnd := p.oldStart[oi], p.oldStart[oi+1]
+		for k := start[i]; k < start[i+1] && q < qEnd; k++ {
+			want := nb[k]
+			for q < qEnd && p.remap[p.oldNb[q]] < want {
+				q++
+			}
+			if q < qEnd && p.remap[p.oldNb[q]] == want && p.oldTouch[q] {
+				p.touching[k] = true
+				p.shear[k] = p.oldShear[q]
+				if p.epsd {
+					p.roll[k] = p.oldRoll[q]
+				}
+			}
+		}
+	}
+}
+
+// buildTranspose fills jStart and slot with a counting sort of the pairs
+// by their second member. Pairs are visited in list order, so each
 // particle's pairs stay ascending.
 func (p *pairs) buildTranspose(n int) {
 	nb := p.nl.Neighbors
@@ -123,10 +148,10 @@ func (p *pairs) buildTranspose(n int) {
 	for k := range n {
 		p.jStart[k+1] += p.jStart[k]
 	}
-	p.pairIndex = resizeZero(p.pairIndex, len(nb))
+	p.slot = resizeZero(p.slot, len(nb))
 	fill := slices.Clone(p.jStart[:n])
 	for q, j := range nb {
-		p.pairIndex[fill[j]] = int32(q)
+		p.slot[q] = fill[j]
 		fill[j]++
 	}
 }
@@ -153,8 +178,7 @@ func (p *pairs) sumParticle(k int, scatter bool) (f, t r3.Vec) {
 	if scatter {
 		f, t = p.accForce[k], p.accTorque[k]
 	} else {
-		for _, q := range p.pairIndex[p.jStart[k]:p.jStart[k+1]] {
-			share := &p.onJ[q]
+		for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
 			f = r3.Add(f, share.force)
 			t = r3.Add(t, share.torque)
 		}
