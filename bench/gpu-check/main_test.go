@@ -22,7 +22,7 @@ func TestRolloutOnCPU(t *testing.T) {
 	}
 	o := options{particles: 20000, seed: 1}
 	search := func(pos []float64, radius float64) ([]int32, []int32) { return kernels.RadiusPairs(pos, radius, 2) }
-	res, err := timeRollout("cpu", b, m, meta, o, 2, 2, search, func() {})
+	res, err := timeRollout("cpu", b, m, meta, o, 2, 2, search, func() {}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
