@@ -50,14 +50,14 @@ func benchmarkStep(b *testing.B, n, workers, warmup int) {
 		b.Fatal(err)
 	}
 	for range warmup {
-		if err := r.advance(); err != nil {
+		if err := r.advance(true); err != nil {
 			b.Fatal(err)
 		}
 	}
 	steps := 0
 	cpu0 := cpuSeconds()
 	for b.Loop() {
-		if err := r.advance(); err != nil {
+		if err := r.advance(true); err != nil {
 			b.Fatal(err)
 		}
 		steps++

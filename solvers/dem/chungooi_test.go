@@ -81,7 +81,7 @@ func runImpact(t *testing.T, r *run, overlap func() float64, maxSteps int) impac
 	var rec impactRecord
 	touched := false
 	for range maxSteps {
-		if err := r.advance(); err != nil {
+		if err := r.advance(false); err != nil {
 			t.Fatal(err)
 		}
 		d := overlap()

@@ -13,11 +13,24 @@ type wallFault struct {
 	fraction float64
 }
 
+// stepEnd selects what computeForces applies after the forces.
+type stepEnd int
+
+const (
+	// forcesOnly computes the forces of the initial state.
+	forcesOnly stepEnd = iota
+	// endStep applies the second half kick and checks that the state is
+	// finite.
+	endStep
+	// endStepAndDrift also applies the first half kick and the drift of
+	// the next step and records the displacements in run.moved.
+	endStepAndDrift
+)
+
 // computeForces sets s.force and s.torque to the contact forces and
 // torques plus gravity at the current positions and half-step velocities.
-// With kick set it also applies the second half kick of the step to each
-// chunk of particles right after their forces, while they are still in
-// cache, and reports a non-finite state as an error.
+// What it then applies to each chunk of particles, right after their
+// forces while they are still in cache, is set by end.
 //
 // Phase one resolves every listed pair, rows in parallel, summing each
 // row on its first member and buffering the second member's share.
@@ -26,7 +39,7 @@ type wallFault struct {
 // anything another chunk reads, and a single chunk adds the shares in the
 // same order without the buffer, so the result is the same for any
 // number of workers.
-func (r *run) computeForces(kick bool) error {
+func (r *run) computeForces(end stepEnd) error {
 	s := &r.s
 	n := s.len()
 	chunks := r.pool.chunks(n)
@@ -56,6 +69,10 @@ func (r *run) computeForces(kick bool) error {
 	r.walls.prepare(chunks)
 	r.wallWorst = resizeZero(r.wallWorst, chunks)
 	r.bad = resizeZero(r.bad, chunks)
+	if end == endStepAndDrift {
+		r.moved = resizeZero(r.moved, chunks)
+	}
+	ref := r.pairs.nl.Reference()
 	g := r.gravity
 	r.pool.run(n, func(ch, lo, hi int) {
 		fault := wallFault{i: -1}
@@ -74,8 +91,11 @@ func (r *run) computeForces(kick bool) error {
 		}
 		r.wallWorst[ch] = fault
 		r.bad[ch] = -1
-		if kick {
+		if end != forcesOnly {
 			r.bad[ch] = r.kick(lo, hi)
+		}
+		if end == endStepAndDrift && r.bad[ch] < 0 {
+			r.moved[ch] = r.kickDrift(lo, hi, ref)
 		}
 	})
 	r.walls.commit(chunks)

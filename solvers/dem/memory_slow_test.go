@@ -34,7 +34,7 @@ func TestMemoryMillion(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 20 {
-		if err := r.advance(); err != nil {
+		if err := r.advance(false); err != nil {
 			t.Fatal(err)
 		}
 	}

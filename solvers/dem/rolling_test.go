@@ -45,7 +45,7 @@ func TestRollingResistanceDeceleration(t *testing.T) {
 			// the epsd spring has had time to mobilise.
 			var t1, v1 float64
 			for r.time() < 0.05 {
-				if err := r.advance(); err != nil {
+				if err := r.advance(false); err != nil {
 					t.Fatal(err)
 				}
 				if t1 == 0 && r.time() >= 0.02 {

@@ -83,8 +83,11 @@ type run struct {
 	faults      []overlapFault
 	bad         []int
 	moved       []float64 // largest squared displacement per chunk, m^2
-	wallWorst   []wallFault
-	frame       particles.Frame
+	// driftedAhead is set when the last step also applied the next
+	// step's first half kick and drift (see advance).
+	driftedAhead bool
+	wallWorst    []wallFault
+	frame        particles.Frame
 }
 
 func (r *run) time() float64 { return float64(r.step) * r.dt }
@@ -211,7 +214,10 @@ func (r *run) loop(ctx context.Context, sink solvers.Sink, progress solvers.Prog
 			report()
 			return err
 		}
-		if err := r.advance(); err != nil {
+		// Unless the state after this step is sent to the sink, the next
+		// step's first half kick and drift run with this step's forces.
+		ahead := r.step+1 < r.steps && (r.step+1)%r.outEvery != 0
+		if err := r.advance(ahead); err != nil {
 			return err
 		}
 		if r.step%r.outEvery == 0 {
@@ -237,20 +243,26 @@ func (r *run) prepareForces() error {
 	if err := r.rebuild(); err != nil {
 		return err
 	}
-	return r.computeForces(false)
+	return r.computeForces(forcesOnly)
 }
 
-// advance takes one velocity Verlet step.
-func (r *run) advance() error {
+// advance takes one velocity Verlet step. With ahead set it also applies
+// the first half kick and the drift of the next step to each chunk right
+// after its forces, which saves a pass over the particles. The state is
+// then between two steps, so nothing may read it before the next call.
+func (r *run) advance(ahead bool) error {
 	n := r.s.len()
 	ref := r.pairs.nl.Reference()
 	if len(ref) != n {
 		panic(fmt.Sprintf("dem: %d particles but the neighbour list was built for %d", n, len(ref)))
 	}
 
-	// First half kick and drift.
-	r.moved = resizeZero(r.moved, r.pool.chunks(n))
-	r.pool.run(n, func(ch, lo, hi int) { r.moved[ch] = r.kickDrift(lo, hi, ref) })
+	// First half kick and drift, unless the previous step applied them.
+	if !r.driftedAhead {
+		r.moved = resizeZero(r.moved, r.pool.chunks(n))
+		r.pool.run(n, func(ch, lo, hi int) { r.moved[ch] = r.kickDrift(lo, hi, ref) })
+	}
+	r.driftedAhead = false
 	moved := 0.0
 	for _, m := range r.moved {
 		moved = max(moved, m)
@@ -266,8 +278,17 @@ func (r *run) advance() error {
 		}
 	}
 
-	// Forces at the new positions and the second half kick.
-	return r.computeForces(true)
+	// Forces at the new positions, the second half kick and, ahead, the
+	// next first half kick and drift.
+	end := endStep
+	if ahead {
+		end = endStepAndDrift
+	}
+	if err := r.computeForces(end); err != nil {
+		return err
+	}
+	r.driftedAhead = ahead
+	return nil
 }
 
 // pourDue inserts the particles of pour insertions due at the current

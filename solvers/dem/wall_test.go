@@ -36,7 +36,7 @@ func TestMovingWallConveyor(t *testing.T) {
 	}
 	// Sliding lasts 2 V / (7 mu g), about 0.05 s; run 0.15 s.
 	for r.time() < 0.15 {
-		if err := r.advance(); err != nil {
+		if err := r.advance(false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func TestRemovedWall(t *testing.T) {
 		t.Fatal(err)
 	}
 	for r.time() < 0.0499 {
-		if err := r.advance(); err != nil {
+		if err := r.advance(false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,7 +69,7 @@ func TestRemovedWall(t *testing.T) {
 	}
 	z0, t0 := r.s.pos[0].Z, r.time()
 	for r.time() < 0.1 {
-		if err := r.advance(); err != nil {
+		if err := r.advance(false); err != nil {
 			t.Fatal(err)
 		}
 	}
