@@ -24,16 +24,23 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 		clear(p.accForce)
 		clear(p.accTorque)
 	}
-	start, nb := p.nl.Start, p.nl.Neighbors
 	box := p.nl.Box
-	pos, vel, omega, radius, mass, material := s.pos, s.vel, s.omega, s.radius, s.mass, s.material
+
+	// Slicing every per-particle and every per-pair array to one length
+	// lets the compiler drop all but one bounds check of each group.
+	n := len(s.pos)
+	pos, vel, omega := s.pos, s.vel[:n], s.omega[:n]
+	radius, mass, material := s.radius[:n], s.mass[:n], s.material[:n]
+	nb := p.nl.Neighbors
+	touching, shear, slot := p.touching[:len(nb)], p.shear[:len(nb)], p.slot[:len(nb)]
+	start := p.nl.Start[:n+1]
 	hertz := l.normal == normalHertz
 	rolling := l.rolling
 	for i := lo; i < hi; i++ {
 		pi, ri, mi := pos[i], radius[i], mass[i]
 		vi, wi, mati := vel[i], omega[i], material[i]
 		var fi, ti r3.Vec
-		for k := start[i]; k < start[i+1]; k++ {
+		for k, kEnd := int(start[i]), int(start[i+1]); k < kEnd; k++ {
 			j := nb[k]
 
 			// Separation and overlap.
@@ -45,7 +52,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			sum := ri + rj
 			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
 			if dist2 >= sum*sum {
-				if p.touching[k] {
+				if touching[k] {
 					p.separate(k)
 				}
 				continue
@@ -59,7 +66,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 				n = r3.Vec{Z: 1}
 			}
 			if delta > MaxOverlapFraction*min(ri, rj) && fault.pair < 0 {
-				*fault = overlapFault{pair: int(k), i: i, j: int(j), overlap: delta, fraction: delta / min(ri, rj)}
+				*fault = overlapFault{pair: k, i: i, j: int(j), overlap: delta, fraction: delta / min(ri, rj)}
 			}
 
 			// Effective properties and the relative velocity at the
@@ -89,7 +96,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			// Tangential part: the history spring is advanced, rotated
 			// into the current contact plane and Coulomb limited.
 			kt := pc.ktScale * root
-			sh := r3.Add(p.shear[k], r3.Scale(dt, vt))
+			sh := r3.Add(shear[k], r3.Scale(dt, vt))
 			sh = r3.Sub(sh, r3.Scale(r3.Dot(sh, n), n))
 			limit := pc.mu * math.Abs(fn)
 			var ft r3.Vec
@@ -99,7 +106,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			} else {
 				ft = r3.Sub(r3.Scale(-kt, sh), r3.Scale(gammaN*pc.dampingT, vt))
 			}
-			p.shear[k] = sh
+			shear[k] = sh
 
 			// Forces and torques. The tangential force acts at the
 			// contact point.
@@ -134,9 +141,9 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 				p.accForce[j] = r3.Sub(p.accForce[j], force)
 				p.accTorque[j] = r3.Add(p.accTorque[j], torqueJ)
 			} else {
-				p.onJ[p.slot[k]] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
+				p.onJ[slot[k]] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
 			}
-			p.touching[k] = true
+			touching[k] = true
 		}
 		p.rowForce[i] = fi
 		p.rowTorque[i] = ti
@@ -145,7 +152,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 
 // separate clears the history and the buffered share of pair k, whose
 // particles no longer touch.
-func (p *pairs) separate(k int32) {
+func (p *pairs) separate(k int) {
 	p.touching[k] = false
 	p.onJ[p.slot[k]] = forceTorque{}
 	p.shear[k] = r3.Vec{}
