@@ -24,7 +24,7 @@
 // (~/.local/share/neusim/plugins when XDG_DATA_HOME is unset) and the
 // folder of the neusim executable. "neusim solvers" then lists it and
 // "neusim run --solver NAME" runs it. examples/plugin-ballistic in the
-// neusim repository is a complete plugin of about sixty lines.
+// neusim repository is a complete plugin of about a hundred lines.
 //
 // # What Run receives and must do
 //
