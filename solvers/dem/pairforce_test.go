@@ -61,7 +61,7 @@ func checkPairKernel(t *testing.T, l *law, rng *rand.Rand, trial int) {
 	epsd := l.rolling == rollingEPSD
 	box := particles.Box{Min: r3.Vec{X: -1, Y: -1, Z: -1}, Max: r3.Vec{X: 1, Y: 1, Z: 1}}
 	p := newPairs(box, 1e-3, epsd)
-	if err := p.rebuild(&s); err != nil {
+	if err := p.rebuild(&s, &pool{workers: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if p.nl.Pairs() != 1 {

@@ -63,7 +63,7 @@ func newPairs(box particles.Box, skin float64, epsd bool) *pairs {
 // every pair present in both lists across, matching pairs by particle
 // ids. Both lists are sorted by (i, j) and ids increase with the index,
 // so one merge pass per row finds the matches.
-func (p *pairs) rebuild(s *state) error {
+func (p *pairs) rebuild(s *state, pl *pool) error {
 	p.oldStart = append(p.oldStart[:0], p.nl.Start...)
 	p.oldNb = append(p.oldNb[:0], p.nl.Neighbors...)
 	p.oldShear, p.shear = p.shear, p.oldShear
@@ -88,7 +88,7 @@ func (p *pairs) rebuild(s *state) error {
 	p.accTorque = resizeZero(p.accTorque, s.len())
 
 	if len(p.oldStart) > 0 {
-		p.carryHistory(oldIDs, s.id)
+		p.carryHistory(oldIDs, s.id, pl)
 	}
 	p.buildIDs = append(p.buildIDs[:0], s.id...)
 	p.buildTranspose(s.len())
@@ -100,7 +100,7 @@ func (p *pairs) rebuild(s *state) error {
 // old and the new list, both ascending, so one merge of the two maps old
 // indices to new ones, and that map keeps the order of the particles that
 // remain. Each old row is then merged with its new row.
-func (p *pairs) carryHistory(oldIDs, ids []int64) {
+func (p *pairs) carryHistory(oldIDs, ids []int64, pl *pool) {
 	p.remap = resizeZero(p.remap, len(oldIDs))
 	i := 0
 	for oi, id := range oldIDs {
@@ -113,8 +113,15 @@ func (p *pairs) carryHistory(oldIDs, ids []int64) {
 		}
 	}
 
+	// Rows are independent, so they are merged in parallel.
+	pl.run(len(oldIDs), func(_, lo, hi int) { p.carryRows(lo, hi) })
+}
+
+// carryRows merges old rows [lo, hi) with their new rows.
+func (p *pairs) carryRows(lo, hi int) {
 	start, nb := p.nl.Start, p.nl.Neighbors
-	for oi, i := range p.remap {
+	for oi := lo; oi < hi; oi++ {
+		i := p.remap[oi]
 		if i < 0 {
 			continue
 		}

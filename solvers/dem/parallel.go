@@ -35,12 +35,16 @@ func (p *pool) run(n int, body func(chunk, lo, hi int)) {
 		next <- k
 	}
 	close(next)
-	for range min(p.workers, c) {
-		wg.Go(func() {
-			for k := range next {
-				body(k, k*n/c, (k+1)*n/c)
-			}
-		})
+	work := func() {
+		for k := range next {
+			body(k, k*n/c, (k+1)*n/c)
+		}
 	}
+	// The calling goroutine is one of the workers, which saves starting
+	// and waking a goroutine per loop.
+	for range min(p.workers, c) - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 }

@@ -314,7 +314,7 @@ func (r *run) pourDue() {
 // wall candidates.
 func (r *run) rebuild() error {
 	r.removeExited()
-	if err := r.pairs.rebuild(&r.s); err != nil {
+	if err := r.pairs.rebuild(&r.s, &r.pool); err != nil {
 		return fmt.Errorf("dem: step %d (t = %.6g s): %w", r.step, r.time(), err)
 	}
 	n := r.s.len()
