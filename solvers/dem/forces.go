@@ -29,8 +29,8 @@ const (
 
 // computeForces sets s.force and s.torque to the contact forces and
 // torques plus gravity at the current positions and half-step velocities.
-// What it then applies to each chunk of particles, right after their
-// forces while they are still in cache, is set by end.
+// What it then applies to each particle, right after its forces while
+// its state is in registers, is set by end.
 //
 // Phase one resolves every listed pair, rows in parallel, summing each
 // row on its first member and buffering the second member's share.
@@ -74,28 +74,51 @@ func (r *run) computeForces(end stepEnd) error {
 	}
 	ref := r.pairs.nl.Reference()
 	g := r.gravity
+	h := r.dt / 2
 	r.pool.run(n, func(ch, lo, hi int) {
 		fault := wallFault{i: -1}
 		cursor := 0
 		if lo < n {
 			cursor = r.walls.historyFrom(s.id[lo])
 		}
+		bad, moved := -1, 0.0
 		for i := lo; i < hi; i++ {
 			f, tq := r.pairs.sumParticle(i, scatter)
 			worst := r.walls.computeParticle(r.law, s, i, ch, t, r.dt, &cursor, &f, &tq)
 			if worst > MaxOverlapFraction && fault.i < 0 {
 				fault = wallFault{i: i, fraction: worst}
 			}
-			s.force[i] = r3.Add(f, r3.Scale(s.mass[i], g))
-			s.torque[i] = tq
+			f = r3.Add(f, r3.Scale(s.mass[i], g))
+			s.force[i], s.torque[i] = f, tq
+			if end == forcesOnly || bad >= 0 {
+				continue
+			}
+
+			// The end of the step, and ahead the start of the next,
+			// while the particle's state is in registers.
+			hm, hi := h*s.invMass[i], h*s.invInert[i]
+			v, w := kick(s.vel[i], f, hm), kick(s.omega[i], tq, hi)
+			if !finite(s.pos[i], v, w) {
+				s.vel[i], s.omega[i] = v, w
+				bad = i
+				continue
+			}
+			if end == endStepAndDrift {
+				v, w = kick(v, f, hm), kick(w, tq, hi)
+				p := r3.Add(s.pos[i], r3.Scale(r.dt, v))
+				d := r3.Sub(p, ref[i])
+				if r.periodic {
+					p, d = r.wrapDisplaced(p, ref[i])
+				}
+				s.pos[i] = p
+				moved = max(moved, d.X*d.X+d.Y*d.Y+d.Z*d.Z)
+			}
+			s.vel[i], s.omega[i] = v, w
 		}
 		r.wallWorst[ch] = fault
-		r.bad[ch] = -1
-		if end != forcesOnly {
-			r.bad[ch] = r.kick(lo, hi)
-		}
-		if end == endStepAndDrift && r.bad[ch] < 0 {
-			r.moved[ch] = r.kickDrift(lo, hi, ref)
+		r.bad[ch] = bad
+		if end == endStepAndDrift {
+			r.moved[ch] = moved
 		}
 	})
 	r.walls.commit(chunks)

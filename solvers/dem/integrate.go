@@ -13,31 +13,43 @@ import (
 // fix nve/sphere.
 
 // kickDrift applies the first half kick and the drift to particles
-// [lo, hi) and wraps positions into the domain along periodic axes. It
-// returns the largest squared displacement, m^2, since the positions ref
-// of the last neighbour build (minimum image along periodic axes), which
-// decides the next rebuild.
+// [lo, hi). It returns the largest squared displacement, m^2, since the
+// positions ref of the last neighbour build, which decides the next
+// rebuild.
 func (r *run) kickDrift(lo, hi int, ref []r3.Vec) float64 {
 	s := &r.s
 	h := r.dt / 2
 	moved := 0.0
 	for i := lo; i < hi; i++ {
-		v := r3.Add(s.vel[i], r3.Scale(h*s.invMass[i], s.force[i]))
+		v := kick(s.vel[i], s.force[i], h*s.invMass[i])
 		s.vel[i] = v
-		s.omega[i] = r3.Add(s.omega[i], r3.Scale(h*s.invInert[i], s.torque[i]))
-		p := r3.Add(s.pos[i], r3.Scale(r.dt, v))
-		if r.periodic {
-			p = r.wrap(p)
-		}
-		s.pos[i] = p
+		s.omega[i] = kick(s.omega[i], s.torque[i], h*s.invInert[i])
 
+		// Drift, and the displacement that decides the next rebuild.
+		p := r3.Add(s.pos[i], r3.Scale(r.dt, v))
 		d := r3.Sub(p, ref[i])
 		if r.periodic {
-			d = r.pairs.nl.Box.MinImage(d)
+			p, d = r.wrapDisplaced(p, ref[i])
 		}
+		s.pos[i] = p
 		moved = max(moved, d.X*d.X+d.Y*d.Y+d.Z*d.Z)
 	}
 	return moved
+}
+
+// kick returns the velocity v (m/s) after half a step under force f (N),
+// given hm, the half step over the mass (s/kg), or the same for an
+// angular velocity, torque and moment of inertia.
+func kick(v, f r3.Vec, hm float64) r3.Vec {
+	return r3.Add(v, r3.Scale(hm, f))
+}
+
+// wrapDisplaced returns the drifted position p (m) wrapped into the
+// domain along periodic axes and its displacement from ref, the position
+// at the last neighbour build, by the minimum image (m).
+func (r *run) wrapDisplaced(p, ref r3.Vec) (r3.Vec, r3.Vec) {
+	p = r.wrap(p)
+	return p, r.pairs.nl.Box.MinImage(r3.Sub(p, ref))
 }
 
 // wrap maps p into [Min, Max) along the periodic axes of the domain.
@@ -58,26 +70,11 @@ func (r *run) wrap(p r3.Vec) r3.Vec {
 	return p
 }
 
-// kick applies the second half kick to particles [lo, hi) and returns the
-// first index whose position, velocity or angular velocity is not finite,
-// or -1.
-func (r *run) kick(lo, hi int) int {
-	s := &r.s
-	h := r.dt / 2
-	bad := -1
-	for i := lo; i < hi; i++ {
-		v := r3.Add(s.vel[i], r3.Scale(h*s.invMass[i], s.force[i]))
-		w := r3.Add(s.omega[i], r3.Scale(h*s.invInert[i], s.torque[i]))
-		s.vel[i] = v
-		s.omega[i] = w
-		p := s.pos[i]
-		// NaN and Inf both turn x - x into NaN.
-		sum := p.X + p.Y + p.Z + v.X + v.Y + v.Z + w.X + w.Y + w.Z
-		if sum-sum != 0 && bad < 0 {
-			bad = i
-		}
-	}
-	return bad
+// finite reports whether a position, velocity and angular velocity are
+// all finite: NaN and Inf both turn x - x into NaN.
+func finite(p, v, w r3.Vec) bool {
+	sum := p.X + p.Y + p.Z + v.X + v.Y + v.Z + w.X + w.Y + w.Z
+	return sum-sum == 0
 }
 
 // BlowUpError reports a run stopped by numerical trouble.
