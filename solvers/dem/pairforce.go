@@ -23,6 +23,8 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	if scatter {
 		clear(p.accForce)
 		clear(p.accTorque)
+	} else if !p.buffered {
+		panic("dem: parallel pair forces on a list built for one chunk")
 	}
 	box := p.nl.Box
 
@@ -32,7 +34,11 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	pos, vel, omega := s.pos, s.vel[:n], s.omega[:n]
 	radius, mass, material := s.radius[:n], s.mass[:n], s.material[:n]
 	nb := p.nl.Neighbors
-	touching, shear, slot := p.touching[:len(nb)], p.shear[:len(nb)], p.slot[:len(nb)]
+	touching, shear := p.touching[:len(nb)], p.shear[:len(nb)]
+	slot := p.slot
+	if !scatter {
+		slot = slot[:len(nb)]
+	}
 	start := p.nl.Start[:n+1]
 	hertz := l.normal == normalHertz
 	rolling := l.rolling
@@ -53,7 +59,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
 			if dist2 >= sum*sum {
 				if touching[k] {
-					p.separate(k)
+					p.separate(k, scatter)
 				}
 				continue
 			}
@@ -150,11 +156,13 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	}
 }
 
-// separate clears the history and the buffered share of pair k, whose
-// particles no longer touch.
-func (p *pairs) separate(k int) {
+// separate clears the history and, unless the shares are scattered, the
+// buffered share of pair k, whose particles no longer touch.
+func (p *pairs) separate(k int, scatter bool) {
 	p.touching[k] = false
-	p.onJ[p.slot[k]] = forceTorque{}
+	if !scatter {
+		p.onJ[p.slot[k]] = forceTorque{}
+	}
 	p.shear[k] = r3.Vec{}
 	if p.epsd {
 		p.roll[k] = r3.Vec{}

@@ -37,8 +37,9 @@ type pairs struct {
 	accForce  []r3.Vec // N, per particle
 	accTorque []r3.Vec // N m, per particle
 
-	jStart []int32 // per particle, and one past the last
-	slot   []int32 // per pair
+	jStart   []int32 // per particle, and one past the last
+	slot     []int32 // per pair
+	buffered bool    // onJ, jStart and slot are set up for this list
 
 	// The previous list with particle ids, for the history merge.
 	buildIDs []int64
@@ -74,24 +75,30 @@ func (p *pairs) rebuild(s *state, pl *pool) error {
 	if err := p.nl.Build(s.pos, s.radius); err != nil {
 		return err
 	}
-	np := p.nl.Pairs()
-	p.shear = resizeZero(p.shear, np)
-	p.touching = resizeZero(p.touching, np)
-	epsd := p.epsd
-	if epsd {
-		p.roll = resizeZero(p.roll, np)
+	np, n := p.nl.Pairs(), s.len()
+	p.shear = resizeZeroParallel(pl, p.shear, np)
+	p.touching = resizeZeroParallel(pl, p.touching, np)
+	if p.epsd {
+		p.roll = resizeZeroParallel(pl, p.roll, np)
 	}
-	p.onJ = resizeZero(p.onJ, np)
-	p.rowForce = resizeZero(p.rowForce, s.len())
-	p.rowTorque = resizeZero(p.rowTorque, s.len())
-	p.accForce = resizeZero(p.accForce, s.len())
-	p.accTorque = resizeZero(p.accTorque, s.len())
+	p.rowForce = resizeZero(p.rowForce, n)
+	p.rowTorque = resizeZero(p.rowTorque, n)
+	p.accForce = resizeZero(p.accForce, n)
+	p.accTorque = resizeZero(p.accTorque, n)
+
+	// The buffer of second-member shares serves parallel force
+	// computations only. The particle count, and with it the number of
+	// chunks, stays the same until the next rebuild.
+	p.buffered = pl.chunks(n) > 1
+	if p.buffered {
+		p.onJ = resizeZeroParallel(pl, p.onJ, np)
+		p.buildTranspose(n)
+	}
 
 	if len(p.oldStart) > 0 {
 		p.carryHistory(oldIDs, s.id, pl)
 	}
 	p.buildIDs = append(p.buildIDs[:0], s.id...)
-	p.buildTranspose(s.len())
 	return nil
 }
 
@@ -191,6 +198,17 @@ func (p *pairs) sumParticle(k int, scatter bool) (f, t r3.Vec) {
 		}
 	}
 	return r3.Add(f, p.rowForce[k]), r3.Add(t, p.rowTorque[k])
+}
+
+// resizeZeroParallel is resizeZero with the clearing split over the
+// workers of pl, for the per-pair arrays of megabytes.
+func resizeZeroParallel[T any](pl *pool, s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	pl.run(n, func(_, lo, hi int) { clear(s[lo:hi]) })
+	return s
 }
 
 // resizeZero returns s with length n and every element zero.
