@@ -39,6 +39,21 @@
 // flow rate and the discharge time, a solid-fraction field error over
 // time, particle position errors and the wall times.
 //
+// # Fluid cases
+//
+// TrainFluid, FluidSolver and CompareFluid are the same chain for a 2D
+// fluid case whose sides are walls (the lid-driven cavity). LBM runs on
+// each training value of the case's parameters. The grid nodes are
+// grouped into super-nodes (grouping.GroupPoints) and every frame is
+// restricted to them by least squares. The graph network with mLSTM
+// memory learns the change of the super-node velocity over one large
+// step, with the parameters, wall distances and Fourier features of
+// position as node inputs and the lid as wall edges. The solver rolls the
+// super-nodes from the case's initial velocity to the steady state and
+// interpolates back to the grid nodes. The comparison runs LBM on the
+// same grid and reports relative L2 errors of the velocity over the
+// domain and along the centrelines, wall times and the speed-up.
+//
 // # Errors
 //
 // Bad input (an unknown case, a model for another case, an output interval

@@ -25,8 +25,10 @@ type FluidCompareOptions struct {
 	// AllowExtrapolation accepts parameter values outside the case's
 	// ranges, as cases.Options does.
 	AllowExtrapolation bool
-	// SteadyTolerance is the surrogate's FluidSolverOptions.SteadyTolerance.
-	SteadyTolerance float64
+	// SteadyTolerance, MemoryWindow and MemoryBurnIn are the surrogate's
+	// FluidSolverOptions.
+	SteadyTolerance            float64
+	MemoryWindow, MemoryBurnIn int
 }
 
 // Profile is a velocity component along a line through the domain.
@@ -111,7 +113,8 @@ func CompareFluid(ctx context.Context, caseName string, set []string, modelPath,
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: compare: %w", err)
 	}
-	sur, err := NewFluidSolver(modelPath, FluidSolverOptions{Workers: opt.Workers, Logger: log, SteadyTolerance: opt.SteadyTolerance})
+	sur, err := NewFluidSolver(modelPath, FluidSolverOptions{Workers: opt.Workers, Logger: log, SteadyTolerance: opt.SteadyTolerance,
+		MemoryWindow: opt.MemoryWindow, MemoryBurnIn: opt.MemoryBurnIn})
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,9 @@ const (
 	FluidFormatVersion = 1
 )
 
-// Widths of the fluid surrogate's edge and wall features; the node width
-// is 2 + parameters + 4 (see fluidGraph).
+// Widths of the fluid surrogate's edge and wall features. The node
+// width is 2 (velocity) + design parameters + 4 (wall distances) + 4 per
+// Fourier frequency (see fluidGraph).
 const (
 	fluidEdgeIn = 5 // offset d/h (2), |d|/h, velocity difference / (U·VelStd) (2)
 	fluidWallIn = 7 // offset to the wall / h (2), distance / h, wall normal (2), wall velocity − velocity, / (U·VelStd) (2)
@@ -35,9 +36,9 @@ type FluidSettings struct {
 	// Target is the number of mesh points per super-node; default 9, a
 	// 3 × 3 patch on a 2D grid.
 	Target int `json:"target"`
-	// Dt is the surrogate time step, s; default 2 L / U, two passes of the
-	// flow across the domain (L the largest side of the grid, U the case's
-	// characteristic speed).
+	// Dt is the surrogate time step, s; default 5 L / U, five passes of
+	// the flow across the domain (L the largest side of the grid, U the
+	// case's characteristic speed).
 	Dt float64 `json:"dt_s"`
 	// Duration is the simulated time of every training sequence, s;
 	// default the case's duration. A variant that becomes steady earlier
@@ -80,6 +81,14 @@ type FluidMeta struct {
 	VelStd float64    `json:"velocity_std"`
 	OutStd [2]float64 `json:"step_change_std"`
 
+	// MemoryWindow is the number of steps of a training window and
+	// MemoryBurnIn the recorded steps run before it to fill the memory. A
+	// rollout restarts the memory from zero every MemoryWindow steps and
+	// warms it up on the MemoryBurnIn states before, so that it never
+	// sees a longer history than in training.
+	MemoryWindow int `json:"memory_window"`
+	MemoryBurnIn int `json:"memory_burn_in"`
+
 	Seed     uint64             `json:"seed"`
 	Training FluidTrainingStats `json:"training"`
 }
@@ -112,7 +121,17 @@ type fluidGraph struct {
 	wallGeom           []float64 // per wall edge: offset/h (2), distance/h, normal (2)
 	wallVel            []float64 // per wall edge: wall velocity / U (2)
 	distances          []float64 // per super-node: distances to x-, x+, y-, y+ / L
+	// fourier holds per super-node sin(k π a/L) and cos(k π a/L) for
+	// a = x, y measured from the x- and y- walls and k in fluidFrequencies.
+	fourier []float64
 }
+
+// fluidFrequencies are the wave numbers, in half waves per L, of the
+// Fourier features of position. Plain coordinates make an MLP learn
+// smooth fields first and sharp ones (the lid's boundary layer) late
+// (Tancik et al. 2020, "Fourier features let networks learn high
+// frequency functions in low dimensional domains").
+var fluidFrequencies = []float64{1, 2, 4, 8}
 
 // checkFluidCase reports why the fluid surrogate cannot run case c: it
 // handles 2D grids whose four side faces are walls (moving or not), with
@@ -206,6 +225,11 @@ func newFluidGraph(g *mesh.Grid, faces [6]cases.FluidFace, target int, u, length
 		for k, p := range planes {
 			d := (p.at - x[p.axis]) * -p.normal // distance, positive inside
 			fg.distances = append(fg.distances, d/length)
+			if k == 0 || k == 2 { // x- and y-: the coordinate from the wall
+				for _, f := range fluidFrequencies {
+					fg.fourier = append(fg.fourier, math.Sin(f*math.Pi*d/length), math.Cos(f*math.Pi*d/length))
+				}
+			}
 			if d > fg.h {
 				continue
 			}
@@ -235,6 +259,10 @@ func (fg *fluidGraph) appendGraph(dst *surrogate.Graph, s, params []float64, vel
 		}
 		for _, d := range fg.distances[4*c : 4*c+4] {
 			dst.Nodes = append(dst.Nodes, float32(d))
+		}
+		nf := 4 * len(fluidFrequencies)
+		for _, f := range fg.fourier[nf*c : nf*(c+1)] {
+			dst.Nodes = append(dst.Nodes, float32(f))
 		}
 	}
 	for e := range fg.senders {
@@ -286,7 +314,7 @@ func fluidParamFeatures(meta *FluidMeta, values map[string]float64) []float64 {
 // fluidModelConfig returns cfg with the fluid feature widths for p
 // design parameters.
 func fluidModelConfig(cfg surrogate.Config, p int) surrogate.Config {
-	cfg.NodeIn, cfg.EdgeIn, cfg.WallIn = 2+p+4, fluidEdgeIn, fluidWallIn
+	cfg.NodeIn, cfg.EdgeIn, cfg.WallIn = 2+p+4+4*len(fluidFrequencies), fluidEdgeIn, fluidWallIn
 	return cfg.Defaults()
 }
 

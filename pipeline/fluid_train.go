@@ -52,7 +52,7 @@ func DefaultFluidTrainOptions() FluidTrainOptions {
 	return FluidTrainOptions{
 		Seed:  1,
 		Model: surrogate.Config{Latent: 32, Steps: 3, Heads: 4, Memory: surrogate.MemoryMLSTM},
-		Train: surrogate.TrainConfig{Iterations: 2000, Batch: 2, Window: 3, BurnIn: 2, Noise: 0.03, Pushforward: true,
+		Train: surrogate.TrainConfig{Iterations: 2000, Batch: 2, Window: 3, BurnIn: 2, Noise: 0.1, Pushforward: true,
 			LRStart: 3e-3, LREnd: 3e-5, Schedule: surrogate.ScheduleCosine},
 	}
 }
@@ -154,6 +154,7 @@ func TrainFluid(ctx context.Context, opt FluidTrainOptions) (*FluidTrainReport, 
 	}
 	meta.Training.TrainWallS = time.Since(start).Seconds()
 	meta.Training.Iterations = tr.cfg.Iterations
+	meta.MemoryWindow, meta.MemoryBurnIn = tr.cfg.Window, tr.cfg.BurnIn
 	meta.Training.FinalLoss = rep.Loss[len(rep.Loss)-1]
 	meta.Training.OneStepRMS, meta.Training.PersistenceRMS = tr.oneStepRMS()
 	log.Info("pipeline: train fluid: one-step error on the training frames", "rms", meta.Training.OneStepRMS, "persistence_rms", meta.Training.PersistenceRMS)
@@ -217,7 +218,7 @@ func newFluidMeta(c *cases.Case, opt FluidTrainOptions) (*FluidMeta, error) {
 		meta.Settings.Target = 9
 	}
 	if meta.Settings.Dt == 0 {
-		meta.Settings.Dt = 2 * meta.Length / meta.Speed
+		meta.Settings.Dt = 5 * meta.Length / meta.Speed
 	}
 	if meta.Settings.Duration == 0 {
 		meta.Settings.Duration = c.Fluid.Duration
