@@ -151,8 +151,15 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			}
 			touching[k] = true
 		}
-		p.rowForce[i] = fi
-		p.rowTorque[i] = ti
+		if scatter {
+			// Rows run in ascending order, so every share for particle i
+			// is already in its sum, and adding the row completes it.
+			p.accForce[i] = r3.Add(p.accForce[i], fi)
+			p.accTorque[i] = r3.Add(p.accTorque[i], ti)
+		} else {
+			p.rowForce[i] = fi
+			p.rowTorque[i] = ti
+		}
 	}
 }
 

@@ -33,7 +33,8 @@ type pairs struct {
 
 	// With a single chunk the second members' shares are added straight
 	// into accForce and accTorque in list order, the same order the
-	// parallel gather through onJ uses, so both give the same sums.
+	// parallel gather through onJ uses, and each row sum after them, so
+	// both give the same sums. Only one of the two sets is allocated.
 	accForce  []r3.Vec // N, per particle
 	accTorque []r3.Vec // N m, per particle
 
@@ -81,18 +82,20 @@ func (p *pairs) rebuild(s *state, pl *pool) error {
 	if p.epsd {
 		p.roll = resizeZeroParallel(pl, p.roll, np)
 	}
-	p.rowForce = resizeZero(p.rowForce, n)
-	p.rowTorque = resizeZero(p.rowTorque, n)
-	p.accForce = resizeZero(p.accForce, n)
-	p.accTorque = resizeZero(p.accTorque, n)
 
-	// The buffer of second-member shares serves parallel force
-	// computations only. The particle count, and with it the number of
-	// chunks, stays the same until the next rebuild.
+	// A parallel force computation buffers the second members' shares
+	// and keeps the row sums apart; a single chunk sums both straight
+	// into accForce and accTorque. The particle count, and with it the
+	// number of chunks, stays the same until the next rebuild.
 	p.buffered = pl.chunks(n) > 1
 	if p.buffered {
 		p.onJ = resizeZeroParallel(pl, p.onJ, np)
 		p.buildTranspose(n)
+		p.rowForce = resizeZero(p.rowForce, n)
+		p.rowTorque = resizeZero(p.rowTorque, n)
+	} else {
+		p.accForce = resizeZero(p.accForce, n)
+		p.accTorque = resizeZero(p.accTorque, n)
 	}
 
 	if len(p.oldStart) > 0 {
@@ -187,15 +190,14 @@ type overlapFault struct {
 // sumParticle returns the total pair force and torque on particle k: the
 // shares of the pairs where it is the second member, in ascending pair
 // order, plus its row sum. Pairs not touching add zeros. With scatter
-// set the shares were summed in the same order by computeRows.
+// set computeRows made the same sums in the same order.
 func (p *pairs) sumParticle(k int, scatter bool) (f, t r3.Vec) {
 	if scatter {
-		f, t = p.accForce[k], p.accTorque[k]
-	} else {
-		for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
-			f = r3.Add(f, share.force)
-			t = r3.Add(t, share.torque)
-		}
+		return p.accForce[k], p.accTorque[k]
+	}
+	for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
+		f = r3.Add(f, share.force)
+		t = r3.Add(t, share.torque)
 	}
 	return r3.Add(f, p.rowForce[k]), r3.Add(t, p.rowTorque[k])
 }
