@@ -52,6 +52,7 @@ type Backend struct {
 	partial *buffer // device scratch of float64 partial sums
 	host    []float64
 	pairs   pairBuffers
+	live    []*buffer // buffers of the operation in flight (see mem)
 	desc    string
 }
 
@@ -214,7 +215,15 @@ func (b *Backend) enter() {
 	}
 }
 
-func (b *Backend) leave() { runtime.UnlockOSThread() }
+// leave ends an operation: it unlocks the thread and drops the references
+// that mem kept. A kernel still running may lose its last Go reference
+// here, because every free waits for the device first (freeDevice,
+// release).
+func (b *Backend) leave() {
+	clear(b.live)
+	b.live = b.live[:0]
+	runtime.UnlockOSThread()
+}
 
 // check panics with the CUDA error name when res is not success: a device
 // failure in the middle of a kernel sequence (out of memory, a launch

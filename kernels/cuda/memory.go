@@ -26,7 +26,9 @@ type csrBuffers struct {
 func (m *buffer) stop() { m.cleanup.Stop() }
 
 // freeDevice frees ptr from a cleanup, unless the backend was closed (its
-// context, and every allocation in it, is gone then).
+// context, and every allocation in it, is gone then). It waits for the
+// device first: cuMemFree is documented only to "may" synchronize, and a
+// kernel issued before may still read the buffer.
 func freeDevice(a freeArg) {
 	a.state.mu.Lock()
 	defer a.state.mu.Unlock()
@@ -36,6 +38,7 @@ func freeDevice(a freeArg) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	a.state.drv.cuCtxSetCurrent(a.state.ctx)
+	a.state.drv.cuCtxSynchronize()
 	a.state.drv.cuMemFree(a.ptr)
 }
 
@@ -57,12 +60,14 @@ func (b *Backend) alloc(bytes int) *buffer {
 	return m
 }
 
-// release frees m now. The caller has entered.
+// release frees m once the device has finished the work issued so far,
+// which may still read it. The caller has entered.
 func (b *Backend) release(m *buffer) {
 	if m == nil {
 		return
 	}
 	m.stop()
+	b.drv.cuCtxSynchronize()
 	b.drv.cuMemFree(m.ptr)
 }
 
@@ -82,11 +87,16 @@ func (b *Backend) grow(m *buffer, bytes int) *buffer {
 	return b.alloc(n)
 }
 
-func mem[T kernels.Float](t *kernels.Tensor[T]) uintptr {
+// mem returns the device address of t. Its buffer stays referenced by
+// the backend until the operation ends (leave), so the garbage collector
+// cannot free it between taking the address and launching the kernel,
+// even when t itself is no longer used by the caller.
+func (b *Backend) mem(t *kernels.Tensor[float32]) uintptr {
 	m, ok := t.DeviceData().(*buffer)
 	if !ok {
 		panic(fmt.Sprintf("kernels/cuda: a %v tensor that this backend did not create", t))
 	}
+	b.live = append(b.live, m)
 	return m.ptr
 }
 
@@ -108,7 +118,7 @@ func (b *Backend) Reshape(t *kernels.Tensor[float32], rows, cols int) {
 	if rows < 0 || cols < 0 {
 		panic(fmt.Sprintf("kernels/cuda: Reshape: negative shape %d×%d", rows, cols))
 	}
-	mem(t)
+	b.mem(t)
 	b.enter()
 	defer b.leave()
 	m := b.grow(t.DeviceData().(*buffer), 4*rows*cols)
@@ -120,7 +130,7 @@ func (b *Backend) Upload(t *kernels.Tensor[float32], src []float32) {
 	if len(src) != t.Len() {
 		panic(fmt.Sprintf("kernels/cuda: Upload: %d values into a %v tensor", len(src), t))
 	}
-	p := mem(t)
+	p := b.mem(t)
 	if len(src) == 0 {
 		return
 	}
@@ -134,7 +144,7 @@ func (b *Backend) Download(dst []float32, t *kernels.Tensor[float32]) {
 	if len(dst) != t.Len() {
 		panic(fmt.Sprintf("kernels/cuda: Download: %v tensor into %d values", t, len(dst)))
 	}
-	p := mem(t)
+	p := b.mem(t)
 	if len(dst) == 0 {
 		return
 	}
@@ -146,7 +156,7 @@ func (b *Backend) Download(dst []float32, t *kernels.Tensor[float32]) {
 // Fill sets every value of t to v, with one memset of its bit pattern;
 // the device check uses it to poison outputs with NaN.
 func (b *Backend) Fill(t *kernels.Tensor[float32], v float32) {
-	p := mem(t)
+	p := b.mem(t)
 	if t.Len() == 0 {
 		return
 	}
@@ -161,7 +171,7 @@ func (b *Backend) Zero(t *kernels.Tensor[float32]) { b.Fill(t, 0) }
 // Copy sets dst = src.
 func (b *Backend) Copy(dst, src *kernels.Tensor[float32]) {
 	kernels.CheckSame("Copy", dst, src)
-	d, s := mem(dst), mem(src)
+	d, s := b.mem(dst), b.mem(src)
 	if dst.Len() == 0 {
 		return
 	}
@@ -215,19 +225,21 @@ func (b *Backend) SetCSR(c *kernels.CSR, offsets, src []int32) {
 	c.SetDevice(offsets, src, d)
 }
 
-func indexPtr(ix *kernels.Index) uintptr {
+func (b *Backend) indexPtr(ix *kernels.Index) uintptr {
 	m, ok := ix.DeviceData().(*buffer)
 	if !ok {
 		panic("kernels/cuda: an index that this backend did not create")
 	}
+	b.live = append(b.live, m)
 	return m.ptr
 }
 
-func csrPtrs(c *kernels.CSR) (offsets, src uintptr) {
+func (b *Backend) csrPtrs(c *kernels.CSR) (offsets, src uintptr) {
 	d, ok := c.DeviceData().(*csrBuffers)
 	if !ok {
 		panic("kernels/cuda: a CSR that this backend did not create")
 	}
+	b.live = append(b.live, d.offsets, d.src)
 	return d.offsets.ptr, d.src.ptr
 }
 

@@ -14,7 +14,7 @@ type Tensor = kernels.Tensor[float32]
 func (b *Backend) Scale(x *Tensor, alpha float32) {
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(x)).i64(x.Len()).f32(alpha)
+	b.params().ptr(b.mem(x)).i64(x.Len()).f32(alpha)
 	b.launch1D("k_scale", x.Len())
 }
 
@@ -23,7 +23,7 @@ func (b *Backend) Axpy(alpha float32, x, y *Tensor) {
 	kernels.CheckSame("Axpy", x, y)
 	b.enter()
 	defer b.leave()
-	b.params().f32(alpha).ptr(mem(x)).ptr(mem(y)).i64(x.Len())
+	b.params().f32(alpha).ptr(b.mem(x)).ptr(b.mem(y)).i64(x.Len())
 	b.launch1D("k_axpy", x.Len())
 }
 
@@ -33,7 +33,7 @@ func (b *Backend) Mul(dst, x, y *Tensor) {
 	kernels.CheckSame("Mul", dst, y)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dst)).ptr(mem(x)).ptr(mem(y)).i64(dst.Len())
+	b.params().ptr(b.mem(dst)).ptr(b.mem(x)).ptr(b.mem(y)).i64(dst.Len())
 	b.launch1D("k_mul", dst.Len())
 }
 
@@ -48,7 +48,7 @@ func (b *Backend) SumSquares(x *Tensor) float64 {
 	defer b.leave()
 	grid := b.gridFor(n)
 	p := b.partials(int(grid))
-	b.params().ptr(mem(x)).i64(n).ptr(p)
+	b.params().ptr(b.mem(x)).i64(n).ptr(p)
 	b.launch("k_sum_squares", grid, 1, threads, 1, 0)
 	var s float64
 	for _, v := range b.downloadPartials(int(grid)) {
@@ -62,7 +62,7 @@ func (b *Backend) SiLU(y, x *Tensor) {
 	kernels.CheckSame("SiLU", y, x)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(y)).ptr(mem(x)).i64(x.Len())
+	b.params().ptr(b.mem(y)).ptr(b.mem(x)).i64(x.Len())
 	b.launch1D("k_silu", x.Len())
 }
 
@@ -72,7 +72,7 @@ func (b *Backend) SiLUGrad(dx, x, dy *Tensor) {
 	kernels.CheckSame("SiLUGrad", dx, dy)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dx)).ptr(mem(x)).ptr(mem(dy)).i64(x.Len())
+	b.params().ptr(b.mem(dx)).ptr(b.mem(x)).ptr(b.mem(dy)).i64(x.Len())
 	b.launch1D("k_silu_grad", x.Len())
 }
 
@@ -89,7 +89,7 @@ func (b *Backend) AdamW(p, g, m, v *Tensor, s kernels.AdamWStep) {
 	c2 := 1 - math.Pow(s.Beta2, float64(s.Step))
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(p)).ptr(mem(g)).ptr(mem(m)).ptr(mem(v)).i64(p.Len()).
+	b.params().ptr(b.mem(p)).ptr(b.mem(g)).ptr(b.mem(m)).ptr(b.mem(v)).i64(p.Len()).
 		f64(s.LR).f64(s.Beta1).f64(s.Beta2).f64(s.Eps).f64(s.WeightDecay).f64(c1).f64(c2)
 	b.launch1D("k_adamw", p.Len())
 }

@@ -20,8 +20,8 @@ func (b *Backend) MLSTMStep(a kernels.MLSTMArgs[float32]) {
 	b.enter()
 	defer b.leave()
 	scale := float32(1 / math.Sqrt(float64(a.DK)))
-	b.params().ptr(mem(a.Q)).ptr(mem(a.K)).ptr(mem(a.V)).ptr(mem(a.I)).ptr(mem(a.F)).ptr(mem(a.O)).
-		ptr(mem(a.C0)).ptr(mem(a.N0)).ptr(mem(a.M0)).ptr(mem(a.C1)).ptr(mem(a.N1)).ptr(mem(a.M1)).ptr(mem(a.H)).
+	b.params().ptr(b.mem(a.Q)).ptr(b.mem(a.K)).ptr(b.mem(a.V)).ptr(b.mem(a.I)).ptr(b.mem(a.F)).ptr(b.mem(a.O)).
+		ptr(b.mem(a.C0)).ptr(b.mem(a.N0)).ptr(b.mem(a.M0)).ptr(b.mem(a.C1)).ptr(b.mem(a.N1)).ptr(b.mem(a.M1)).ptr(b.mem(a.H)).
 		i64(groups).i32(a.DK).i32(a.DV).f32(scale)
 	block := min(threads, max(32, (a.DV*a.DK+31)/32*32))
 	grid := min(groups, 65535*8)
@@ -36,10 +36,10 @@ func (b *Backend) MLSTMStepGrad(a kernels.MLSTMArgs[float32], g kernels.MLSTMGra
 	groups := a.Q.Rows() * a.Heads
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(a.Q)).ptr(mem(a.K)).ptr(mem(a.V)).ptr(mem(a.I)).ptr(mem(a.F)).ptr(mem(a.O)).
-		ptr(mem(a.C0)).ptr(mem(a.N0)).ptr(mem(a.M0)).ptr(mem(a.C1)).ptr(mem(a.N1)).
-		ptr(mem(g.DH)).ptr(mem(g.DC)).ptr(mem(g.DN)).ptr(mem(g.DQ)).ptr(mem(g.DK)).ptr(mem(g.DV)).
-		ptr(mem(g.DI)).ptr(mem(g.DF)).ptr(mem(g.DO)).
+	b.params().ptr(b.mem(a.Q)).ptr(b.mem(a.K)).ptr(b.mem(a.V)).ptr(b.mem(a.I)).ptr(b.mem(a.F)).ptr(b.mem(a.O)).
+		ptr(b.mem(a.C0)).ptr(b.mem(a.N0)).ptr(b.mem(a.M0)).ptr(b.mem(a.C1)).ptr(b.mem(a.N1)).
+		ptr(b.mem(g.DH)).ptr(b.mem(g.DC)).ptr(b.mem(g.DN)).ptr(b.mem(g.DQ)).ptr(b.mem(g.DK)).ptr(b.mem(g.DV)).
+		ptr(b.mem(g.DI)).ptr(b.mem(g.DF)).ptr(b.mem(g.DO)).
 		i64(groups).i32(a.DK).i32(a.DV).f64(1 / math.Sqrt(float64(a.DK)))
 	b.launch1D("k_mlstm_step_grad", groups)
 }
@@ -49,8 +49,8 @@ func (b *Backend) SLSTMStep(a kernels.SLSTMArgs[float32]) {
 	a.Check("SLSTMStep")
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(a.Pre)).ptr(mem(a.C0)).ptr(mem(a.N0)).ptr(mem(a.M0)).
-		ptr(mem(a.C1)).ptr(mem(a.N1)).ptr(mem(a.M1)).ptr(mem(a.H)).
+	b.params().ptr(b.mem(a.Pre)).ptr(b.mem(a.C0)).ptr(b.mem(a.N0)).ptr(b.mem(a.M0)).
+		ptr(b.mem(a.C1)).ptr(b.mem(a.N1)).ptr(b.mem(a.M1)).ptr(b.mem(a.H)).
 		i64(a.Pre.Rows()).i32(a.Heads).i32(a.Size)
 	b.launch1D("k_slstm_step", a.H.Len())
 }
@@ -64,8 +64,8 @@ func (b *Backend) SLSTMStepGrad(a kernels.SLSTMArgs[float32], g kernels.SLSTMGra
 	kernels.CheckSame("SLSTMStepGrad DPre", g.DPre, a.Pre)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(a.Pre)).ptr(mem(a.C0)).ptr(mem(a.N0)).ptr(mem(a.M0)).ptr(mem(a.C1)).ptr(mem(a.N1)).
-		ptr(mem(g.DH)).ptr(mem(g.DC)).ptr(mem(g.DN)).ptr(mem(g.DPre)).
+	b.params().ptr(b.mem(a.Pre)).ptr(b.mem(a.C0)).ptr(b.mem(a.N0)).ptr(b.mem(a.M0)).ptr(b.mem(a.C1)).ptr(b.mem(a.N1)).
+		ptr(b.mem(g.DH)).ptr(b.mem(g.DC)).ptr(b.mem(g.DN)).ptr(b.mem(g.DPre)).
 		i64(a.Pre.Rows()).i32(a.Heads).i32(a.Size)
 	b.launch1D("k_slstm_step_grad", a.H.Len())
 }

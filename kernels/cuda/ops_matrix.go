@@ -34,11 +34,11 @@ func (b *Backend) Gemm(transA, transB bool, alpha float32, a, bm *Tensor, beta f
 	b.enter()
 	defer b.leave()
 	if b.handle == 0 {
-		b.gemmTiled(transA, transB, m, n, k, alpha, mem(a), mem(bm), beta, mem(c))
+		b.gemmTiled(transA, transB, m, n, k, alpha, b.mem(a), b.mem(bm), beta, b.mem(c))
 		return
 	}
 	res := b.blas.cublasSgemm(b.handle, cublasOp(transB), cublasOp(transA), int32(n), int32(m), int32(k),
-		&alpha, mem(bm), int32(bm.Cols()), mem(a), int32(a.Cols()), &beta, mem(c), int32(n))
+		&alpha, b.mem(bm), int32(bm.Cols()), b.mem(a), int32(a.Cols()), &beta, b.mem(c), int32(n))
 	if res != 0 {
 		panic(fmt.Sprintf("kernels/cuda: cublasSgemm %d×%d×%d failed with status %d", m, n, k, res))
 	}
@@ -73,7 +73,7 @@ func (b *Backend) GemmTiled(transA, transB bool, alpha float32, a, bm *Tensor, b
 	}
 	b.enter()
 	defer b.leave()
-	b.gemmTiled(transA, transB, m, n, k, alpha, mem(a), mem(bm), beta, mem(c))
+	b.gemmTiled(transA, transB, m, n, k, alpha, b.mem(a), b.mem(bm), beta, b.mem(c))
 }
 
 // BlockDiagMul sets y = beta·y + x·blockdiag(W); beta = 0 overwrites y.
@@ -81,7 +81,7 @@ func (b *Backend) BlockDiagMul(y, x, w *Tensor, heads int, beta float32) {
 	bi, bo := kernels.CheckBlockDiag("BlockDiagMul", y, x, w, heads)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(y)).ptr(mem(x)).ptr(mem(w)).i64(x.Rows()).i32(heads).i32(bi).i32(bo).f32(beta)
+	b.params().ptr(b.mem(y)).ptr(b.mem(x)).ptr(b.mem(w)).i64(x.Rows()).i32(heads).i32(bi).i32(bo).f32(beta)
 	b.launch1D("k_block_diag_mul", y.Len())
 }
 
@@ -94,7 +94,7 @@ func (b *Backend) BlockDiagMulGrad(dx, dw, x, w, dy *Tensor, heads int) {
 	rows := x.Rows()
 	if dx != nil {
 		kernels.CheckSame("BlockDiagMulGrad", dx, x)
-		b.params().ptr(mem(dx)).ptr(mem(w)).ptr(mem(dy)).i64(rows).i32(heads).i32(bi).i32(bo)
+		b.params().ptr(b.mem(dx)).ptr(b.mem(w)).ptr(b.mem(dy)).i64(rows).i32(heads).i32(bi).i32(bo)
 		b.launch1D("k_block_diag_grad_x", dx.Len())
 	}
 	if dw != nil {
@@ -102,10 +102,10 @@ func (b *Backend) BlockDiagMulGrad(dx, dw, x, w, dy *Tensor, heads int) {
 		wlen := w.Len()
 		chunks, chunkRows := rowChunks(rows)
 		p := b.partials(chunks * wlen)
-		b.params().ptr(mem(x)).ptr(mem(dy)).i64(rows).i32(heads).i32(bi).i32(bo).i64(chunkRows).ptr(p)
+		b.params().ptr(b.mem(x)).ptr(b.mem(dy)).i64(rows).i32(heads).i32(bi).i32(bo).i64(chunkRows).ptr(p)
 		b.launch("k_block_diag_grad_w_partial", uint32((wlen+threads-1)/threads), uint32(chunks), threads, 1, 0)
 		// dw viewed as one row of wlen columns for the chunk sum.
-		b.params().ptr(mem(dw)).ptr(p).i32(chunks).i32(wlen).i32(wlen).i32(0).f32(1)
+		b.params().ptr(b.mem(dw)).ptr(p).i32(chunks).i32(wlen).i32(wlen).i32(0).f32(1)
 		b.launch("k_col_finish", uint32((wlen+threads-1)/threads), 1, threads, 1, 0)
 	}
 }

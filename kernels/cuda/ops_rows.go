@@ -13,7 +13,7 @@ func (b *Backend) AddRowVector(x, v *Tensor) {
 	}
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(x)).ptr(mem(v)).i64(x.Rows()).i32(x.Cols())
+	b.params().ptr(b.mem(x)).ptr(b.mem(v)).i64(x.Rows()).i32(x.Cols())
 	b.launch1D("k_add_row_vector", x.Len())
 }
 
@@ -33,7 +33,7 @@ func rowChunks(rows int) (chunks, chunkRows int) {
 // sum of the partials at offset off of each chunk's stride.
 func (b *Backend) finishColumns(dst *Tensor, p uintptr, chunks, stride, off int, beta float32) {
 	cols := dst.Cols()
-	b.params().ptr(mem(dst)).ptr(p).i32(chunks).i32(cols).i32(stride).i32(off).f32(beta)
+	b.params().ptr(b.mem(dst)).ptr(p).i32(chunks).i32(cols).i32(stride).i32(off).f32(beta)
 	b.launch("k_col_finish", uint32((cols+threads-1)/threads), 1, threads, 1, 0)
 }
 
@@ -48,7 +48,7 @@ func (b *Backend) SumRows(dst, x *Tensor, beta float32) {
 	cols := x.Cols()
 	chunks, chunkRows := rowChunks(x.Rows())
 	p := b.partials(chunks * cols)
-	b.params().ptr(mem(x)).i64(x.Rows()).i32(cols).i64(chunkRows).ptr(p).i32(cols).i32(0)
+	b.params().ptr(b.mem(x)).i64(x.Rows()).i32(cols).i64(chunkRows).ptr(p).i32(cols).i32(0)
 	b.launch("k_col_partial", uint32((cols+threads-1)/threads), uint32(chunks), threads, 1, 0)
 	b.finishColumns(dst, p, chunks, cols, 0, beta)
 }
@@ -64,7 +64,7 @@ func (b *Backend) LayerNorm(y, mean, rstd, x, gamma, beta *Tensor, eps float32) 
 	b.enter()
 	defer b.leave()
 	rows := x.Rows()
-	b.params().ptr(mem(y)).ptr(mem(mean)).ptr(mem(rstd)).ptr(mem(x)).ptr(mem(gamma)).ptr(mem(beta)).
+	b.params().ptr(b.mem(y)).ptr(b.mem(mean)).ptr(b.mem(rstd)).ptr(b.mem(x)).ptr(b.mem(gamma)).ptr(b.mem(beta)).
 		i64(rows).i32(x.Cols()).f32(eps)
 	b.launch("k_layernorm", warpGrid(rows), 1, threads, 1, 0)
 }
@@ -85,13 +85,13 @@ func (b *Backend) LayerNormGrad(dx, dgamma, dbeta, dy, x, mean, rstd, gamma *Ten
 	b.enter()
 	defer b.leave()
 	rows, cols := x.Rows(), x.Cols()
-	b.params().ptr(mem(dx)).ptr(mem(dy)).ptr(mem(x)).ptr(mem(mean)).ptr(mem(rstd)).ptr(mem(gamma)).
+	b.params().ptr(b.mem(dx)).ptr(b.mem(dy)).ptr(b.mem(x)).ptr(b.mem(mean)).ptr(b.mem(rstd)).ptr(b.mem(gamma)).
 		i64(rows).i32(cols)
 	b.launch("k_layernorm_grad_x", warpGrid(rows), 1, threads, 1, 0)
 
 	chunks, chunkRows := rowChunks(rows)
 	p := b.partials(chunks * 2 * cols)
-	b.params().ptr(mem(dy)).ptr(mem(x)).ptr(mem(mean)).ptr(mem(rstd)).i64(rows).i32(cols).i64(chunkRows).ptr(p)
+	b.params().ptr(b.mem(dy)).ptr(b.mem(x)).ptr(b.mem(mean)).ptr(b.mem(rstd)).i64(rows).i32(cols).i64(chunkRows).ptr(p)
 	b.launch("k_layernorm_grad_partial", uint32((cols+threads-1)/threads), uint32(chunks), threads, 1, 0)
 	b.finishColumns(dgamma, p, chunks, 2*cols, 0, 1)
 	b.finishColumns(dbeta, p, chunks, 2*cols, cols, 1)
@@ -104,7 +104,7 @@ func (b *Backend) CopyCols(dst *Tensor, col0 int, src *Tensor) {
 	}
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dst)).i32(dst.Cols()).i32(col0).ptr(mem(src)).i64(src.Rows()).i32(src.Cols())
+	b.params().ptr(b.mem(dst)).i32(dst.Cols()).i32(col0).ptr(b.mem(src)).i64(src.Rows()).i32(src.Cols())
 	b.launch1D("k_copy_cols", src.Len())
 }
 
@@ -115,7 +115,7 @@ func (b *Backend) AddCols(dst, src *Tensor, col0 int) {
 	}
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dst)).i32(dst.Cols()).ptr(mem(src)).i32(src.Cols()).i32(col0).i64(dst.Rows())
+	b.params().ptr(b.mem(dst)).i32(dst.Cols()).ptr(b.mem(src)).i32(src.Cols()).i32(col0).i64(dst.Rows())
 	b.launch1D("k_add_cols", dst.Len())
 }
 
@@ -126,7 +126,7 @@ func (b *Backend) Gather(dst, src *Tensor, ix *kernels.Index) {
 	}
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dst)).ptr(mem(src)).ptr(indexPtr(ix)).i64(dst.Rows()).i32(dst.Cols())
+	b.params().ptr(b.mem(dst)).ptr(b.mem(src)).ptr(b.indexPtr(ix)).i64(dst.Rows()).i32(dst.Cols())
 	b.launch1D("k_gather", dst.Len())
 }
 
@@ -136,9 +136,9 @@ func (b *Backend) SegmentSum(dst, src *Tensor, c *kernels.CSR, beta float32) {
 	if dst.Cols() != src.Cols() || dst.Rows() != c.Rows() {
 		panic(fmt.Sprintf("kernels/cuda: SegmentSum: %v sources into %v with a CSR of %d rows", src, dst, c.Rows()))
 	}
-	off, srcRows := csrPtrs(c)
+	off, srcRows := b.csrPtrs(c)
 	b.enter()
 	defer b.leave()
-	b.params().ptr(mem(dst)).ptr(mem(src)).ptr(off).ptr(srcRows).i64(dst.Rows()).i32(dst.Cols()).f32(beta)
+	b.params().ptr(b.mem(dst)).ptr(b.mem(src)).ptr(off).ptr(srcRows).i64(dst.Rows()).i32(dst.Cols()).f32(beta)
 	b.launch1D("k_segment_sum", dst.Len())
 }
