@@ -13,12 +13,19 @@ type pool struct {
 // minChunk is the smallest range worth handing to another goroutine.
 const minChunk = 256
 
+// chunksPerWorker sets how finely a loop is split. Packed particles are
+// in spatial order, so a chunk is roughly a region of the domain, and a
+// dense region takes far longer than a sparse one. Eight chunks per worker, handed out
+// as workers become free, keep the idle time at the end of a loop to
+// about one chunk.
+const chunksPerWorker = 8
+
 // chunks returns how many chunks a loop over n indices is split into.
 func (p *pool) chunks(n int) int {
 	if p.workers <= 1 || n < 2*minChunk {
 		return 1
 	}
-	return min(4*p.workers, n/minChunk)
+	return min(chunksPerWorker*p.workers, n/minChunk)
 }
 
 // run calls body(chunk, lo, hi) for a split of [0, n) into chunks(n)
