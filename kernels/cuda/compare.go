@@ -59,8 +59,18 @@ const (
 // so each Check also proves that every value was written. gemmBound is
 // the bound for Gemm: BoundGemmFP32, or BoundGemmTF32 when cand uses TF32.
 func CompareWithReference(cand kernels.BackendOf[float32], ref kernels.BackendOf[float64], seed uint64, gemmBound float64) []Check {
+	return compareSome(cand, ref, seed, gemmBound, nil)
+}
+
+// compareSome is CompareWithReference restricted to the cases whose name
+// keep accepts (all when keep is nil).
+func compareSome(cand kernels.BackendOf[float32], ref kernels.BackendOf[float64], seed uint64, gemmBound float64,
+	keep func(name string) bool) []Check {
 	var checks []Check
 	for i, c := range comparisonCases(gemmBound) {
+		if keep != nil && !keep(c.name) {
+			continue
+		}
 		caseSeed := seed + uint64(i)*0x9e3779b97f4a7c15
 		got := c.run32(&env[float32]{b: cand, rng: rand.New(rand.NewPCG(caseSeed, 1)), poison: true})
 		want := c.run64(&env[float64]{b: ref, rng: rand.New(rand.NewPCG(caseSeed, 1))})

@@ -3,7 +3,9 @@
 // memory, so copies and cuBLAS's SGEMM work; of the kernels only k_scale,
 // k_axpy and k_adamw run (on the host), and every launch is recorded.
 // fake_test.go compiles it with the system C compiler into a shared
-// library that it loads as all three libraries.
+// library that it loads as all three libraries. Built with -DEMULATE and
+// linked with emudevice.cpp, every kernel runs on the emulated device
+// instead (emu_test.go).
 
 #include <math.h>
 #include <stdint.h>
@@ -40,7 +42,11 @@ CUresult cuDeviceGetName(char *name, int n, int dev) {
 CUresult cuDeviceGetAttribute(int *v, int attr, int dev) {
 	switch (attr) {
 	case 8: *v = 49152; break;    // shared memory per block
-	case 16: *v = 132; break;     // multiprocessors
+#ifdef EMULATE
+	case 16: *v = 1; break; // multiprocessors: few blocks for the emulation
+#else
+	case 16: *v = 132; break; // multiprocessors
+#endif
 	case 36: *v = 2619000; break; // memory clock, kHz
 	case 37: *v = 5120; break;    // bus width, bits
 	case 75: *v = 9; break;
@@ -82,8 +88,17 @@ CUresult cuModuleUnload(uintptr_t module) { return module == 1 ? 0 : 1; }
 
 static const char *kernels[] = {"k_scale", "k_axpy", "k_adamw"};
 
+#ifdef EMULATE
+uintptr_t emu_function(const char *name);
+int emu_launch(uintptr_t fn, unsigned gx, unsigned gy, unsigned bx, unsigned by, unsigned shared, void **params);
+#endif
+
 CUresult cuModuleGetFunction(uintptr_t *fn, uintptr_t module, const char *name) {
 	if (module != 1) return 1;
+#ifdef EMULATE
+	*fn = emu_function(name);
+	return *fn ? 0 : 500;
+#endif
 	for (int i = 0; i < 3; i++) {
 		if (strcmp(name, kernels[i]) == 0) { *fn = 100 + i; return 0; }
 	}
@@ -105,6 +120,9 @@ CUresult cuLaunchKernel(uintptr_t fn, unsigned gx, unsigned gy, unsigned gz, uns
 	memcpy(last, l, sizeof l);
 	launches++;
 	if (stream != 0 || extra != 0 || gx == 0 || bx == 0) return 1;
+#ifdef EMULATE
+	return gz == 1 && bz == 1 ? emu_launch(fn, gx, gy, bx, by, shared, params) : 1;
+#endif
 	if (fn == 100) { // k_scale(float *x, long long n, float alpha)
 		float *x = ARG(float *, 0);
 		long long n = ARG(long long, 1);
