@@ -83,10 +83,17 @@ func (r *run) computeForces(end stepEnd) error {
 		}
 		bad, moved := -1, 0.0
 		for i := lo; i < hi; i++ {
-			f, tq := r.pairs.sumParticle(i, scatter)
-			worst := r.walls.computeParticle(r.law, s, i, ch, t, r.dt, &cursor, &f, &tq)
-			if worst > MaxOverlapFraction && fault.i < 0 {
-				fault = wallFault{i: i, fraction: worst}
+			var f, tq r3.Vec
+			if scatter {
+				f, tq = r.pairs.accForce[i], r.pairs.accTorque[i]
+			} else {
+				f, tq = r.pairs.sumParticle(i)
+			}
+			if r.walls.mayTouch(i) {
+				worst := r.walls.computeParticle(r.law, s, i, ch, t, r.dt, &cursor, &f, &tq)
+				if worst > MaxOverlapFraction && fault.i < 0 {
+					fault = wallFault{i: i, fraction: worst}
+				}
 			}
 			f = r3.Add(f, r3.Scale(s.mass[i], g))
 			s.force[i], s.torque[i] = f, tq

@@ -187,14 +187,12 @@ type overlapFault struct {
 	fraction float64 // overlap over the smaller radius
 }
 
-// sumParticle returns the total pair force and torque on particle k: the
-// shares of the pairs where it is the second member, in ascending pair
-// order, plus its row sum. Pairs not touching add zeros. With scatter
-// set computeRows made the same sums in the same order.
-func (p *pairs) sumParticle(k int, scatter bool) (f, t r3.Vec) {
-	if scatter {
-		return p.accForce[k], p.accTorque[k]
-	}
+// sumParticle returns the total pair force and torque on particle k
+// after a parallel computeRows: the shares of the pairs where it is the
+// second member, in ascending pair order, plus its row sum. Pairs not
+// touching add zeros. After a single-chunk computeRows the same sums, in
+// the same order, are accForce[k] and accTorque[k].
+func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
 	for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
 		f = r3.Add(f, share.force)
 		t = r3.Add(t, share.torque)

@@ -113,14 +113,19 @@ func (w *walls) historyFrom(id int64) int {
 	return k
 }
 
+// mayTouch reports whether particle i may touch a wall. A particle with no
+// candidate wall has no contact, and any history it had is skipped by the
+// history cursor at the next particle that has one.
+func (w *walls) mayTouch(i int) bool {
+	return len(w.surf) > 64 || (len(w.surf) > 0 && w.candidates[i] != 0)
+}
+
 // computeParticle adds the wall forces and torques on particle i at time t
 // to f and t, reading the old history from w.hist starting at *cursor and
 // appending the new history to chunk c. It returns the largest overlap
 // fraction of a wall contact, for the blow-up check.
 func (w *walls) computeParticle(l *law, s *state, i, chunk int, t, dt float64, cursor *int, f, tq *r3.Vec) float64 {
-	// A particle with no candidate wall has no contact, and any history
-	// it had is skipped by the cursor at the next particle that has one.
-	if len(w.surf) == 0 || (w.candidates[i] == 0 && len(w.surf) <= 64) {
+	if !w.mayTouch(i) {
 		return 0
 	}
 	id := s.id[i]
