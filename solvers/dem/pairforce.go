@@ -1,6 +1,7 @@
 package dem
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -20,11 +21,12 @@ import (
 // for bit those of law.resolve. TestPairKernelMatchesResolve checks that
 // on random contacts of every model.
 func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault, scatter bool) {
+	if scatter == p.buffered {
+		panic(fmt.Sprintf("dem: pair forces with scatter %v on a list built with buffered shares %v; the chunk count changed without a rebuild", scatter, p.buffered))
+	}
 	if scatter {
 		clear(p.accForce)
 		clear(p.accTorque)
-	} else if !p.buffered {
-		panic("dem: parallel pair forces on a list built for one chunk")
 	}
 	box := p.nl.Box
 
