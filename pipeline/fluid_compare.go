@@ -119,7 +119,7 @@ func CompareFluid(ctx context.Context, caseName string, set []string, modelPath,
 		return nil, err
 	}
 	defer sur.Close()
-	cfg, err := sur.checkCase(c)
+	cfg, err := sur.checkCase(c, false)
 	if err != nil {
 		return nil, err
 	}

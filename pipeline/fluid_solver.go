@@ -112,10 +112,10 @@ func (s *FluidSolver) LastRun() FluidRunStats { return s.last }
 func (s *FluidSolver) Close() { s.b.Close() }
 
 // checkCase returns the LBM configuration of c, which supplies the grid
-// and the initial velocity, after checking that the model fits c. A
-// parameter outside the trained range and a changed case file are
-// warned about, not rejected.
-func (s *FluidSolver) checkCase(c *cases.Case) (lbm.Config, error) {
+// and the initial velocity, after checking that the model fits c. With
+// warn, a parameter outside the trained range and a changed case file
+// are warned about; they are never rejected.
+func (s *FluidSolver) checkCase(c *cases.Case, warn bool) (lbm.Config, error) {
 	if c.Name != s.meta.Case {
 		return lbm.Config{}, fmt.Errorf("pipeline: fluid model %s was trained on case %s, not %s; train one with \"neusim train %s\"", s.path, s.meta.Case, c.Name, c.Name)
 	}
@@ -126,6 +126,9 @@ func (s *FluidSolver) checkCase(c *cases.Case) (lbm.Config, error) {
 	if cfg.Grid.Dims != s.meta.GridNodes {
 		return cfg, fmt.Errorf("pipeline: fluid model %s was trained on a grid of %v nodes and case %s has %v; train on this grid or restore fluid.grid",
 			s.path, s.meta.GridNodes, c.Name, cfg.Grid.Dims)
+	}
+	if !warn {
+		return cfg, nil
 	}
 	if h, err := CaseHash(c); err == nil && h != s.meta.CaseHash {
 		s.log.Warn("the case file differs from the one the fluid model was trained on", "case", c.Name, "model", s.path)
@@ -158,7 +161,7 @@ func (s *FluidSolver) memoryWindow() (window, burn int) {
 func (s *FluidSolver) Run(ctx context.Context, c *cases.Case, sink lbm.FieldSink, progress solvers.ProgressFunc) error {
 	start := time.Now()
 	s.last = FluidRunStats{}
-	cfg, err := s.checkCase(c)
+	cfg, err := s.checkCase(c, true)
 	if err != nil {
 		return err
 	}
