@@ -39,11 +39,10 @@ type Profile struct {
 }
 
 // FluidCompareReport is the result of CompareFluid. Every error is a
-// relative L2 error ‖u_surrogate − u_LBM‖₂ / ‖u_LBM‖₂: over the x and y
-// velocity components of every grid node (domain), or over the x
-// velocity along the vertical centreline and the y velocity along the
-// horizontal centreline, sampled at the grid rows and columns and
-// interpolated linearly to the centre of the grid's box.
+// relative L2 error ‖u_surrogate − u_LBM‖₂ / ‖u_LBM‖₂. The domain error
+// sums over the x and y velocity of every fluid node. The centreline
+// errors sum over the x velocity along the vertical centreline and the y
+// velocity along the horizontal one (see Centrelines).
 type FluidCompareReport struct {
 	Case      string             `json:"case"`
 	Set       []string           `json:"set,omitempty"`

@@ -9,7 +9,8 @@ package pipeline
 // It compares the shipped cavity model with LBM on the 65 x 65 grid at
 // Reynolds numbers it was not trained on, a minute or two on two cores.
 // With NEUSIM_TRAIN_CAVITY=1 it first trains the model again from
-// scratch with DefaultFluidTrainOptions and checks that one instead.
+// scratch with DefaultFluidTrainOptions and checks that one instead;
+// that took 20 minutes on a loaded 2-core machine, so give -timeout 60m.
 
 import (
 	"context"

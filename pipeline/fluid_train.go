@@ -31,11 +31,11 @@ type FluidTrainOptions struct {
 
 	Settings FluidSettings
 	Model    surrogate.Config // the feature widths are set by TrainFluid
-	// Train: Iterations (required), Batch (default 2), Window (default 4),
-	// BurnIn (recorded steps before each window that fill the memory),
-	// Noise (standard deviation of the noise on the window's first input,
-	// in units of the velocity standard deviation), Pushforward, and the
-	// learning-rate schedule.
+	// Train sets Iterations (required), Batch (default 2), Window
+	// (default 4), the learning-rate schedule and Pushforward. BurnIn is
+	// the number of recorded steps before each window that fill the
+	// memory. Noise is the standard deviation of the noise on each
+	// window's first input, in velocity standard deviations.
 	Train surrogate.TrainConfig
 	// RelativeLoss divides each window's squared error by the mean square
 	// of its targets (at least fluidLossFloor), so that the small changes
