@@ -81,7 +81,7 @@ func NewFluidSolver(path string, opt FluidSolverOptions) (*FluidSolver, error) {
 	}
 	js, tensors, err := surrogate.ReadWeightsMetadata(path, fluidMetaKey)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
+		return nil, fmt.Errorf("pipeline: %w; fluid cases need a model made by \"neusim train\" on a fluid case", err)
 	}
 	var meta FluidMeta
 	if err := json.Unmarshal(js, &meta); err != nil {
