@@ -55,6 +55,12 @@ type Fluid struct {
 	// box or cylinder is solid. A cylinder whose ends lie beyond a 2D
 	// grid is a circle in it.
 	Obstacles []Region
+	// ObstacleNames are the names of Obstacles, in the same order.
+	ObstacleNames []string
+
+	// Observables are the quantities recorded at every output frame,
+	// from the top-level observables list of the case file.
+	Observables []FluidObservable
 }
 
 // Collision operators of a fluid case.
@@ -77,8 +83,9 @@ var FluidFaceNames = [6]string{"x-", "x+", "y-", "y+", "z-", "z+"}
 // FluidFace is the boundary condition on one face of the fluid grid.
 type FluidFace struct {
 	Type     string  // FaceWall, FacePeriodic, FaceVelocity or FacePressure
-	Velocity r3.Vec  // wall or inlet velocity, m/s
+	Velocity r3.Vec  // wall or inlet velocity, m/s; the peak velocity of a parabolic inlet
 	Pressure float64 // outlet gauge pressure, Pa
+	Profile  string  // velocity face: ProfileUniform (default) or ProfileParabolic
 }
 
 // fluidCSqrt is the lattice speed of sound c_s = 1/sqrt(3) in lattice
@@ -102,7 +109,7 @@ var fluidCSqrt = 1 / math.Sqrt(3)
 //	  max_mach: 0.3
 //	  steady: {tolerance: 1e-7, interval: 1.0}
 //	  obstacles:
-//	    - {type: cylinder, base: [0.2, 0.2, -1], axis: [0, 0, 1], radius: 0.05, length: 2}
+//	    - {name: cylinder, type: cylinder, base: [0.2, 0.2, -1], axis: [0, 0, 1], radius: 0.05, length: 2}
 func (d *decoder) fluid(top *mapping) *Fluid {
 	fm := top.child("fluid", false)
 	if fm == nil {
@@ -137,10 +144,9 @@ func (d *decoder) fluid(top *mapping) *Fluid {
 			"the steadiness tolerance (relative velocity change) must be in (0, 1)"})
 		f.SteadyInterval = sm.req("interval", positive("the steadiness check interval (s)"))
 	}
-	for i, n := range fm.seq("obstacles") {
-		f.Obstacles = append(f.Obstacles, d.region(n, indexPath(joinPath(fm.path, "obstacles"), i), nil))
-	}
+	d.fluidObstacles(fm, f)
 	d.fluidTimeStep(fm, f)
+	d.fluidObservables(top, f)
 	return f
 }
 
@@ -194,7 +200,7 @@ func (d *decoder) fluidGrid(fm *mapping, f *Fluid) {
 var fluidFaceKeys = map[string][]string{
 	FaceWall:     {"type", "velocity"},
 	FacePeriodic: {"type"},
-	FaceVelocity: {"type", "velocity"},
+	FaceVelocity: {"type", "velocity", "profile"},
 	FacePressure: {"type", "pressure"},
 }
 
@@ -232,6 +238,7 @@ func (d *decoder) fluidFaces(fm *mapping, f *Fluid) {
 			}
 		case FaceVelocity:
 			face.Velocity = m.vector("velocity", r3.Vec{}, true)
+			face.Profile = m.choice("profile", ProfileUniform, false, ProfileUniform, ProfileParabolic)
 		case FacePressure:
 			face.Pressure = m.req("pressure", rule{func(float64) bool { return true }, ""})
 		}

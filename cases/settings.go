@@ -52,6 +52,9 @@ var observableKeys = map[string][]string{
 // keys: outlet_mass an outlet name, plane_mass a point and normal,
 // region_mass a region, runout an axis (stored in Normal).
 func (d *decoder) observables(top *mapping, outs []Outlet) []Observable {
+	if d.fluidCase {
+		return nil // read by fluidObservables into Fluid.Observables
+	}
 	var obs []Observable
 	seen := map[string]bool{}
 	for i, n := range top.seq("observables") {

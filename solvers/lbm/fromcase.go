@@ -65,6 +65,9 @@ func ConfigFromCase(c *cases.Case, workers int, logger *slog.Logger) (Config, er
 			return Config{}, fmt.Errorf("lbm: case %s: fluid.faces.%s: %w", c.Name, cases.FluidFaceNames[k], err)
 		}
 		cfg.Faces[k] = Face{Kind: kind, Velocity: face.Velocity, Pressure: face.Pressure}
+		if kind == Velocity && face.Profile == cases.ProfileParabolic {
+			cfg.Faces[k].Profile = func(p r3.Vec) r3.Vec { return f.FaceVelocity(k, p) }
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		// The message of Validate names Config fields, such as Viscosity,
@@ -104,15 +107,11 @@ func markCaseSolids(g *mesh.Grid, c *cases.Case, logger *slog.Logger) error {
 		solids = append(solids, s)
 	}
 	for i, r := range c.Fluid.Obstacles {
-		switch r.Type {
-		case cases.RegionBox:
-			solids = append(solids, mesh.SolidBox{Min: r.Min, Max: r.Max})
-		case cases.RegionCylinder:
-			end := r3.Add(r.Base, r3.Scale(r.Length, r.Axis))
-			solids = append(solids, mesh.SolidCylinder{Start: r.Base, End: end, Radius: r.Radius})
-		default:
-			return fmt.Errorf("lbm: case %s: fluid.obstacles[%d]: type %q: use box or cylinder", c.Name, i, r.Type)
+		s, err := obstacleSolid(r)
+		if err != nil {
+			return fmt.Errorf("lbm: case %s: fluid.obstacles[%d]: %w", c.Name, i, err)
 		}
+		solids = append(solids, s)
 	}
 	if len(solids) == 0 {
 		return nil
