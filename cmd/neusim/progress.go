@@ -17,6 +17,7 @@ import (
 // every few seconds elsewhere, so that redirected output and CI logs stay
 // readable.
 type progressReporter struct {
+	quiet   bool // neither a bar nor progress lines
 	bar     *progressbar.ProgressBar
 	w       io.Writer
 	log     *slog.Logger
@@ -26,7 +27,7 @@ type progressReporter struct {
 }
 
 func newProgress(w io.Writer, log *slog.Logger, label string, quiet bool) *progressReporter {
-	p := &progressReporter{w: w, log: log, label: label, every: 5 * time.Second}
+	p := &progressReporter{quiet: quiet, w: w, log: log, label: label, every: 5 * time.Second}
 	if quiet {
 		return p
 	}
@@ -45,6 +46,9 @@ func newProgress(w io.Writer, log *slog.Logger, label string, quiet bool) *progr
 
 // update is a solvers.ProgressFunc.
 func (p *progressReporter) update(s solvers.Progress) {
+	if p.quiet {
+		return
+	}
 	frac := 0.0
 	if s.Steps > 0 {
 		frac = float64(s.Step) / float64(s.Steps)
