@@ -1,6 +1,9 @@
 package dem
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // pool runs loops over index ranges on a fixed number of workers. Results
 // never depend on how the range is split: every loop body writes only to
@@ -8,6 +11,7 @@ import "sync"
 // combined in chunk order, which is index order.
 type pool struct {
 	workers int
+	next    []chunkCounter // per worker, reused by every loop
 }
 
 // minChunk is the smallest range worth handing to another goroutine.
@@ -36,22 +40,45 @@ func (p *pool) run(n int, body func(chunk, lo, hi int)) {
 		body(0, 0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	next := make(chan int, c)
-	for k := range c {
-		next <- k
+	w := min(p.workers, c)
+	if len(p.next) < w {
+		p.next = make([]chunkCounter, w)
 	}
-	close(next)
-	work := func() {
-		for k := range next {
-			body(k, k*n/c, (k+1)*n/c)
+	for k := range w {
+		p.next[k].n.Store(int64(k * c / w))
+	}
+
+	// Worker k owns chunks [k c/w, (k+1) c/w) and takes them in order, so
+	// that from one loop to the next the same worker, and mostly the same
+	// core, touches the same particles and finds them in its cache. A
+	// worker that runs out takes the remaining chunks of the others.
+	work := func(k int) {
+		for r := range w {
+			owner := (k + r) % w
+			end := int64((owner + 1) * c / w)
+			for {
+				ch := p.next[owner].n.Add(1) - 1
+				if ch >= end {
+					break
+				}
+				body(int(ch), int(ch)*n/c, (int(ch)+1)*n/c)
+			}
 		}
 	}
-	// The calling goroutine is one of the workers, which saves starting
-	// and waking a goroutine per loop.
-	for range min(p.workers, c) - 1 {
-		wg.Go(work)
+
+	// The calling goroutine is worker 0, which saves starting and waking
+	// a goroutine per loop.
+	var wg sync.WaitGroup
+	for k := 1; k < w; k++ {
+		wg.Go(func() { work(k) })
 	}
-	work()
+	work(0)
 	wg.Wait()
+}
+
+// chunkCounter is the next chunk of one worker's share, alone on its
+// cache line so that workers taking chunks do not slow each other down.
+type chunkCounter struct {
+	n atomic.Int64
+	_ [56]byte
 }
