@@ -19,9 +19,9 @@ const minChunk = 256
 
 // chunksPerWorker sets how finely a loop is split. Packed particles are
 // in spatial order, so a chunk is roughly a region of the domain, and a
-// dense region takes far longer than a sparse one. Eight chunks per worker, handed out
-// as workers become free, keep the idle time at the end of a loop to
-// about one chunk.
+// dense region takes far longer than a sparse one. With eight chunks per
+// worker, and idle workers taking the others' remaining chunks, the idle
+// time at the end of a loop stays near one chunk.
 const chunksPerWorker = 8
 
 // chunks returns how many chunks a loop over n indices is split into.
