@@ -85,7 +85,7 @@ trained on that solver's data. Every surrogate result can be cross-checked
 against the numerical solver on the same case.
 
 Cases are YAML files describing a family of simulations with named design
-parameters; five standard cases are embedded (see "neusim cases"). Units are
+parameters; standard cases are embedded (see "neusim cases"). Units are
 SI everywhere: m, s, kg, Pa, rad.`,
 		Writer:                 env.stdout,
 		ErrWriter:              env.stderr,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -46,8 +47,9 @@ By default the run uses neusim's discrete element method (--solver dem).
 the model shipped for the case (models/CASE/model.safetensors). It lets DEM simulate the
 settling phase up to the handover (a hopper's gate opening) and rolls
 coarse entities forward after it; a parameter outside the model's trained
-range is run with a warning. The shipped hopper model is not yet accurate
-(check it with "neusim compare"), which is why dem stays the default. --solver liggghts
+range is run with a warning. No model ships yet for the default hopper, and
+the one for hopper_cone is not accurate (check it with "neusim compare"),
+which is why dem stays the default for particle cases. --solver liggghts
 translates the case into a LIGGGHTS input script, runs the liggghts
 executable and reads its dumps, to cross-check against a solver engineers
 already trust.
@@ -63,9 +65,10 @@ velocity profiles of the last frame either way.`,
 		Flags: append(append(caseFlags(), pluginFlags()...),
 			modelFlag(),
 			&cli.StringFlag{
-				Name:  "solver",
-				Value: "dem",
-				Usage: "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), auto (surrogate when a model is given or shipped for the case, else dem), or the name of a solver plugin (\"neusim solvers\" lists them; plugin:NAME for one named like a built-in solver)",
+				Name:        "solver",
+				Value:       "dem",
+				DefaultText: "dem, or lbm for fluid cases",
+				Usage:       "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), auto (surrogate when a model is given or shipped for the case, else dem), or the name of a solver plugin (\"neusim solvers\" lists them; plugin:NAME for one named like a built-in solver)",
 			},
 			&cli.StringFlag{
 				Name:  "out",
@@ -74,6 +77,10 @@ velocity profiles of the last frame either way.`,
 			&cli.BoolFlag{
 				Name:  "vtk",
 				Usage: "also write VTK files for ParaView into OUT/vtk",
+			},
+			&cli.Float64Flag{
+				Name:  "duration",
+				Usage: "simulated time of the run, s, in place of the case's (for a short trial run)",
 			},
 			&cli.BoolFlag{
 				Name:  "no-trajectory",
@@ -96,6 +103,17 @@ func runCase(c *cli.Context, env *environment) error {
 	cs, err := loadCase(c, env)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
+	}
+	if c.IsSet("duration") {
+		d := c.Float64("duration")
+		if !(d > 0) || math.IsInf(d, 0) {
+			return usagef("run --duration %g: give a positive simulated time in s", d)
+		}
+		if cs.Fluid != nil {
+			cs.Fluid.Duration = d
+		} else {
+			cs.Solver.Duration = d
+		}
 	}
 	if cs.Fluid != nil {
 		out := c.String("out")

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,6 +212,9 @@ speed-up.`,
 			workersFlag(),
 		),
 		Action: func(c *cli.Context) error {
+			if d := c.Float64("duration"); d < 0 || math.IsNaN(d) || math.IsInf(d, 0) {
+				return usagef("compare --duration %g: give the simulated time in s, or 0 to keep the case's", d)
+			}
 			if c.IsSet("reference") {
 				return compareWithReference(c, env)
 			}
