@@ -115,6 +115,13 @@ func runCase(c *cli.Context, env *environment) error {
 			cs.Solver.Duration = d
 		}
 	}
+	device, err := deviceName(c)
+	if err != nil {
+		return err
+	}
+	if cs.Fluid != nil && device == "cuda" {
+		return fmt.Errorf("run --device cuda: the lattice Boltzmann solver and the fluid surrogate of case %s run on the CPU only; use --device auto or cpu", cs.Name)
+	}
 	if cs.Fluid != nil {
 		out := c.String("out")
 		if out == "" {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +36,15 @@ func TestRunDurationShortensRun(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "compare", tinyHopper, "--duration", "-1", "--out", t.TempDir()); code != exitUsage {
 		t.Errorf("compare --duration -1 exited %d, want %d", code, exitUsage)
+	}
+}
+
+func TestRunFluidDeviceChecked(t *testing.T) {
+	if code, _, _ := runCLI(t, "run", "cavity", "--device", "gpu", "--out", t.TempDir()); code != exitUsage {
+		t.Errorf("run cavity --device gpu exited %d, want %d", code, exitUsage)
+	}
+	code, _, stderr := runCLI(t, "run", "cavity", "--device", "cuda", "--out", t.TempDir())
+	if code != exitFailure || !strings.Contains(stderr, "CPU only") {
+		t.Errorf("run cavity --device cuda exited %d (%s), want %d and a message saying it runs on the CPU only", code, stderr, exitFailure)
 	}
 }
