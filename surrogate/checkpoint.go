@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/neusim/neusim/kernels"
@@ -113,6 +115,16 @@ func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, 
 	}
 	js, ok := md[metadataKey]
 	if !ok {
+		var keys []string
+		for k := range md {
+			if strings.HasPrefix(k, metadataKey+"-") {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 0 {
+			sort.Strings(keys)
+			return nil, meta, fmt.Errorf("surrogate: checkpoint %s: the file holds a neusim model of another kind (metadata %q), not a particle surrogate; give the model trained on this case", path, keys[0])
+		}
 		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: no %q entry in __metadata__; the file was not written by neusim", path, metadataKey)
 	}
 	if err := json.Unmarshal([]byte(js), &meta); err != nil {

@@ -222,3 +222,17 @@ func TestSafetensorsCraftedSizesAllocateLittle(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadCheckpointNamesOtherModelKind(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fluid.safetensors")
+	tensors := []NamedTensor{{Name: "b", Shape: []int{1}, Data: []float32{1}}}
+	if err := writeFileAtomic(path, func(w io.Writer) error {
+		return EncodeSafetensors(w, tensors, map[string]string{"neusim-fluid": "{}"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := LoadCheckpoint(path, kernels.NewCPU[float32](1))
+	if err == nil || !strings.Contains(err.Error(), `another kind (metadata "neusim-fluid")`) {
+		t.Errorf("loading a fluid model as a particle surrogate: %v, want an error naming its kind", err)
+	}
+}
