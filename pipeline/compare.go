@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -177,7 +179,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	fopt := fields.Options{Kernel: fields.Gaussian, Width: spacing, Workers: opt.Workers}
 
 	var d, s runRecord
-	log.Info("pipeline: compare: running DEM", "case", c.Name, "values", c.Values)
+	log.Info("pipeline: compare: running DEM", "case", c.Name, "values", FormatValues(c.Values))
 	start := time.Now()
 	if err := dem.New(dem.Options{Workers: opt.Workers, Logger: log}).Run(ctx, c, d.sink(g, fopt, start), nil); err != nil {
 		return nil, fmt.Errorf("pipeline: compare: DEM: %w", err)
@@ -377,7 +379,7 @@ func (rep *CompareReport) Markdown() string {
 		return fmt.Sprintf("%.1f %%", 100**p)
 	}
 	s := fmt.Sprintf("# Surrogate against DEM: %s\n\n", rep.Case)
-	s += fmt.Sprintf("Parameters: %v. Model: `%s`. The surrogate took over from DEM at %.3g s.\n\n", rep.Values, rep.Model, rep.HandoverS)
+	s += fmt.Sprintf("Parameters: %s. Model: `%s`. The surrogate took over from DEM at %.3g s.\n\n", FormatValues(rep.Values), rep.Model, rep.HandoverS)
 	s += "| quantity | DEM | surrogate | relative error |\n|---|---|---|---|\n"
 	s += fmt.Sprintf("| mass flow rate, kg/s | %s | %s | %s |\n", f(rep.MassFlowRateDEM, "%.4g"), f(rep.MassFlowRateSurrogate, "%.4g"), pct(rep.MassFlowRateError))
 	s += fmt.Sprintf("| discharge time, s | %s | %s | %s |\n", f(rep.DischargeTimeDEM, "%.4g"), f(rep.DischargeTimeSurrogate, "%.4g"), pct(rep.DischargeTimeError))
@@ -389,4 +391,22 @@ func (rep *CompareReport) Markdown() string {
 	}
 	s += "\n![discharged mass](discharged_mass.png)\n![mass flow rate](mass_flow_rate.png)\n![kinetic energy](kinetic_energy.png)\n![field error](field_error.png)\n![position error](position_error.png)\n"
 	return s
+}
+
+// FormatValues lists parameter values as "a = 1, b = 0.3" in name order,
+// or "none" when there are none, for reports and logs.
+func FormatValues(values map[string]float64) string {
+	if len(values) == 0 {
+		return "none"
+	}
+	names := make([]string, 0, len(values))
+	for n := range values {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s = %g", n, values[n])
+	}
+	return strings.Join(parts, ", ")
 }

@@ -140,3 +140,12 @@ func TestFieldErrorScale(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatValuesSortedNames(t *testing.T) {
+	if got, want := FormatValues(map[string]float64{"outlet_diameter": 0.016, "friction": 0.3}), "friction = 0.3, outlet_diameter = 0.016"; got != want {
+		t.Errorf("FormatValues = %q, want %q", got, want)
+	}
+	if got := FormatValues(nil); got != "none" {
+		t.Errorf("FormatValues(nil) = %q, want none", got)
+	}
+}

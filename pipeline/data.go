@@ -216,7 +216,7 @@ func runVariant(ctx context.Context, caseName string, opt DataOptions, s sweep.V
 		return v, nil
 	}
 
-	log.Info("pipeline: data: running DEM", "variant", s.Index, "values", c.Values, "workers", workers)
+	log.Info("pipeline: data: running DEM", "variant", s.Index, "values", FormatValues(c.Values), "workers", workers)
 	w, err := trajectory.Create(path, trajectory.MetaFromCase(c, "dem", ""))
 	if err != nil {
 		return Variant{}, fmt.Errorf("pipeline: data: variant %d: %w", s.Index, err)

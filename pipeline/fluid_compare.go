@@ -130,7 +130,7 @@ func CompareFluid(ctx context.Context, caseName string, set []string, modelPath,
 	dt := sur.meta.Settings.Dt
 	cfg.OutputInterval = dt
 	var l, s fluidRecord
-	log.Info("pipeline: compare: running LBM", "case", c.Name, "values", c.Values, "nodes", cfg.Grid.Len())
+	log.Info("pipeline: compare: running LBM", "case", c.Name, "values", FormatValues(c.Values), "nodes", cfg.Grid.Len())
 	start := time.Now()
 	var lbmSteps int64
 	lsink := l.sink()
@@ -333,8 +333,8 @@ func writeFluidPlots(rep *FluidCompareReport, dir string) error {
 func (rep *FluidCompareReport) Markdown() string {
 	pct := func(x float64) string { return fmt.Sprintf("%.2f %%", 100*x) }
 	s := fmt.Sprintf("# Fluid surrogate against LBM: %s\n\n", rep.Case)
-	s += fmt.Sprintf("Parameters: %v. Model: `%s`. Grid %d x %d nodes; LBM step %.4g s, surrogate step %.4g s.\n\n",
-		rep.Values, rep.Model, rep.GridNodes[0], rep.GridNodes[1], rep.LBMStepS, rep.StepS)
+	s += fmt.Sprintf("Parameters: %s. Model: `%s`. Grid %d x %d nodes; LBM step %.4g s, surrogate step %.4g s.\n\n",
+		FormatValues(rep.Values), rep.Model, rep.GridNodes[0], rep.GridNodes[1], rep.LBMStepS, rep.StepS)
 	steady := "the duration"
 	if rep.Steady {
 		steady = "its steady-state test"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/internal/atomicfile"
+	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/validate"
 )
@@ -177,7 +178,7 @@ func (rep *referenceReport) markdown() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s against %s: %s\n\n", rep.Solver, rep.Reference, rep.Case)
-	fmt.Fprintf(&b, "Parameters: %v. Simulated time: %g s.\n\n", rep.Values, rep.DurationS)
+	fmt.Fprintf(&b, "Parameters: %s. Simulated time: %g s.\n\n", pipeline.FormatValues(rep.Values), rep.DurationS)
 	fmt.Fprintf(&b, "| quantity | unit | %s | %s (reference) | relative difference |\n|---|---|---|---|---|\n", rep.Solver, rep.Reference)
 	for _, q := range rep.Quantities {
 		rel := "n/a"
