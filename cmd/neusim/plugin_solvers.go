@@ -26,7 +26,7 @@ func pluginFlags() []cli.Flag {
 		&cli.DurationFlag{
 			Name:  "plugin-timeout",
 			Value: plugin.DefaultTimeout,
-			Usage: "kill a solver plugin that sends neither a frame nor progress for this long, such as 90s or 10m",
+			Usage: "kill a solver plugin that sends neither a frame nor progress for this long, such as 90s or 10m; a plugin that has not started after this long, or after 1m, is killed too",
 		},
 	}
 }
@@ -54,7 +54,7 @@ func pluginSolver(c *cli.Context, env *environment, name string) (solvers.Solver
 	if timeout <= 0 {
 		return nil, usagef("%s --plugin-timeout: %v: want a positive duration such as 5m", c.Command.Name, timeout)
 	}
-	return plugin.New(found.Name, found.Path, plugin.Options{Timeout: timeout, Logger: env.log}), nil
+	return plugin.New(found.Name, found.Path, plugin.Options{Timeout: timeout, StartTimeout: min(timeout, plugin.DefaultStartTimeout), Logger: env.log}), nil
 }
 
 // describePlugins starts every discovered plugin and returns its

@@ -131,6 +131,12 @@ func Lookup(name string, dirs []string) (Found, error) {
 	for i, f := range found {
 		names[i] = f.Name
 	}
+	for _, dir := range dirs {
+		path := filepath.Join(dir, Prefix+name)
+		if st, serr := os.Stat(path); serr == nil && st.Mode().IsRegular() && !isExecutable(path) {
+			return Found{}, fmt.Errorf("solver plugin %s: %s exists but is not executable; make it so with chmod +x %s", name, path, path)
+		}
+	}
 	msg := fmt.Sprintf("no solver plugin %s: no executable %s%s in %s", name, Prefix, name, strings.Join(dirs, ", "))
 	if len(names) > 0 {
 		msg += fmt.Sprintf(" (plugins found: %s)", strings.Join(names, ", "))

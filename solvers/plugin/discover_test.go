@@ -77,3 +77,15 @@ func TestLookupMissing(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupNamesPluginWithoutExecBit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, Prefix+"noexec")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Lookup("noexec", []string{dir})
+	if err == nil || !strings.Contains(err.Error(), "not executable") || !strings.Contains(err.Error(), "chmod +x") {
+		t.Errorf("Lookup of a plugin without the execute bit: %v, want an error saying it is not executable", err)
+	}
+}
