@@ -53,7 +53,12 @@ solver into a plugin.`,
 			for _, p := range plugins {
 				name := pluginListName(p.found.Name)
 				if p.err != nil {
-					fmt.Fprintf(tw, "%s\t?\tno: %v\tplugin %s\n", name, p.err, p.found.Path)
+					// go-plugin's errors run over several lines, which
+					// would break the table: it shows the first, the log
+					// the whole error.
+					env.log.Warn("solver plugin did not describe itself", "plugin", name, "path", p.found.Path, "error", p.err)
+					first, _, _ := strings.Cut(p.err.Error(), "\n")
+					fmt.Fprintf(tw, "%s\t?\tno: %s\tplugin %s\n", name, first, p.found.Path)
 					continue
 				}
 				fmt.Fprintf(tw, "%s\t%s\tyes (plugin %s)\t%s\n", name, p.info.Version, p.found.Path, p.info.Description)
