@@ -108,3 +108,34 @@ func TestFluidParabolicProfile(t *testing.T) {
 		t.Errorf("profile: parabola: error %v, want a suggestion of parabolic", err)
 	}
 }
+
+// The shipped cylinder case: parabolic inflow peaking at 1.5 times the
+// mean inflow speed, and the benchmark's observables.
+func TestCylinderCaseObservables(t *testing.T) {
+	c, err := Load("cylinder", Options{Set: []string{"nodes_across=82"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Fluid
+	if f.Nodes != [3]int{440, 82, 1} || math.Abs(f.Spacing-0.005) > 1e-15 || math.Abs(f.Origin.X-0.0025) > 1e-15 {
+		t.Errorf("grid %v nodes of %g m from %v, want 440 x 82 of 0.005 m from 0.0025 m", f.Nodes, f.Spacing, f.Origin)
+	}
+	inlet := f.Faces[0]
+	if inlet.Profile != ProfileParabolic || math.Abs(inlet.Velocity.X-0.3) > 1e-15 {
+		t.Errorf("inlet %+v, want parabolic with a peak of 0.3 m/s", inlet)
+	}
+	if got := f.FaceVelocity(0, r3.Vec{Y: 0.205}); math.Abs(got.X-0.3) > 1e-12 {
+		t.Errorf("inflow on the channel axis = %g m/s, want 0.3", got.X)
+	}
+	if len(f.Observables) != 2 {
+		t.Fatalf("got %d observables, want force and pressure difference", len(f.Observables))
+	}
+	force, dp := f.Observables[0], f.Observables[1]
+	if force.Type != FluidObsForce || f.ObstacleNames[force.Obstacle] != "cylinder" || force.ReferenceSpeed != 0.2 || force.ReferenceLength != 0.1 {
+		t.Errorf("force observable %+v", force)
+	}
+	front, back := r3.Vec{X: 0.15, Y: 0.2}, r3.Vec{X: 0.25, Y: 0.2}
+	if dp.Type != FluidObsPressureDifference || r3.Norm(r3.Sub(dp.From, front)) > 1e-15 || r3.Norm(r3.Sub(dp.To, back)) > 1e-15 {
+		t.Errorf("pressure difference observable %+v", dp)
+	}
+}

@@ -39,6 +39,9 @@ type fluidSummary struct {
 	// against x on the horizontal one.
 	CentrelineU *pipeline.CentrelineProfile `json:"centreline_u,omitempty"`
 	CentrelineV *pipeline.CentrelineProfile `json:"centreline_v,omitempty"`
+
+	// Observables are the case's fluid observables at every frame.
+	Observables []lbm.ObservableSeries `json:"observables,omitempty"`
 }
 
 // runFluid runs a fluid case with the lattice Boltzmann solver or the
@@ -80,10 +83,27 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		}
 		sink = series
 	}
+	var solver *lbm.Solver
+	if sur == nil {
+		if solver, err = lbm.New(cfg); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	var observer *lbm.Observer
+	if len(cs.Fluid.Observables) > 0 {
+		if observer, err = lbm.NewObserver(cs, cfg.Grid, solver); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
 	var lastVel []float64
 	counted := lbm.FieldSinkFunc(func(step int64, t float64, fields []mesh.Field) error {
 		frames++
 		lastVel = append(lastVel[:0], fields[0].Data...)
+		if observer != nil {
+			if err := observer.Record(step, t, fields); err != nil {
+				return err
+			}
+		}
 		return sink.WriteFields(step, t, fields)
 	})
 
@@ -92,7 +112,7 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		if sur != nil {
 			return sur.Run(c.Context, cs, counted, progress)
 		}
-		return lbm.Run(c.Context, cfg, counted, progress)
+		return solver.Run(c.Context, counted, progress)
 	})
 
 	var closeErr error
@@ -110,6 +130,9 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 	if lastVel != nil && cfg.Grid.Is2D() {
 		u, v := pipeline.Centrelines(cfg.Grid, lastVel)
 		sum.CentrelineU, sum.CentrelineV = &u, &v
+	}
+	if observer != nil {
+		sum.Observables = observer.Series
 	}
 	if runErr != nil {
 		sum.Error = runErr.Error()
@@ -133,9 +156,34 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		st := sur.LastRun()
 		fmt.Fprintf(env.stdout, "%s: fluid surrogate, %d nodes, %d steps of %.4g s, %.4g s simulated in %.2f s wall time (steady: %v), %d frames\nresults in %s\n",
 			cs.Name, sum.Nodes, st.Steps, sur.Metadata().Settings.Dt, st.Time, sum.WallTime, st.Steady, frames, out)
+		printObservables(env, sum.Observables)
 		return nil
 	}
 	fmt.Fprintf(env.stdout, "%s: lbm solver, %d nodes, %d steps, %.4g s simulated in %.1f s wall time (%.3g MLUPS), %d frames\nresults in %s\n",
 		cs.Name, sum.Nodes, sum.Steps, sum.SimTime, sum.WallTime, sum.MLUPS, frames, out)
+	printObservables(env, sum.Observables)
 	return nil
+}
+
+// printObservables prints the final value of each fluid observable.
+func printObservables(env *environment, series []lbm.ObservableSeries) {
+	for _, s := range series {
+		v := s.Final
+		if v == nil {
+			fmt.Fprintf(env.stdout, "  %s (%s): %s\n", s.Name, s.Type, s.Note)
+			continue
+		}
+		switch {
+		case v.Force != nil:
+			fmt.Fprintf(env.stdout, "  %s: force (%.6g, %.6g, %.6g) %s", s.Name, v.Force[0], v.Force[1], v.Force[2], s.Unit)
+			if v.DragCoefficient != nil {
+				fmt.Fprintf(env.stdout, ", drag coefficient %.5g, lift coefficient %.5g", *v.DragCoefficient, *v.LiftCoefficient)
+			}
+			fmt.Fprintln(env.stdout)
+		case v.PressureDifference != nil:
+			fmt.Fprintf(env.stdout, "  %s: pressure difference %.6g Pa\n", s.Name, *v.PressureDifference)
+		default:
+			fmt.Fprintf(env.stdout, "  %s: velocity profile of %d samples in summary.json\n", s.Name, len(v.Velocity))
+		}
+	}
 }

@@ -28,6 +28,7 @@ type ObservableSeries struct {
 	Type   string            `json:"type"`
 	Unit   string            `json:"unit"`
 	Note   string            `json:"note,omitempty"`
+	Final  *ObservableValue  `json:"final,omitempty"` // the last frame
 	Frames []ObservableValue `json:"frames"`
 }
 
@@ -155,6 +156,7 @@ func (o *Observer) Record(step int64, time float64, fields []mesh.Field) error {
 			}
 		}
 		o.Series[k].Frames = append(o.Series[k].Frames, v)
+		o.Series[k].Final = &o.Series[k].Frames[len(o.Series[k].Frames)-1]
 	}
 	return nil
 }

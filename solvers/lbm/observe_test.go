@@ -29,13 +29,17 @@ func runObserved(t *testing.T, src string) (*Observer, *Solver) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := FieldSinkFunc(func(step int64, time float64, fields []mesh.Field) error {
-		return obs.Record(step, time, fields)
-	})
-	if err := s.Run(context.Background(), sink, nil); err != nil {
+	if err := s.Run(context.Background(), observerSink(obs), nil); err != nil {
 		t.Fatal(err)
 	}
 	return obs, s
+}
+
+// observerSink returns a sink that records every frame in obs.
+func observerSink(obs *Observer) FieldSink {
+	return FieldSinkFunc(func(step int64, time float64, fields []mesh.Field) error {
+		return obs.Record(step, time, fields)
+	})
 }
 
 func lastFrame(t *testing.T, obs *Observer, k int) ObservableValue {
