@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -100,16 +99,7 @@ func SaveCheckpoint(path string, b kernels.Backend, m *Model[float32], meta Meta
 // present with its shape and no unknown tensor may be present.
 func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, error) {
 	var meta Metadata
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, meta, fmt.Errorf("surrogate: checkpoint: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, meta, fmt.Errorf("surrogate: checkpoint: %w", err)
-	}
-	tensors, md, err := DecodeSafetensors(f, st.Size(), path)
+	tensors, md, err := readSafetensorsFile(path, "checkpoint")
 	if err != nil {
 		return nil, meta, err
 	}

@@ -51,16 +51,7 @@ func SaveWeights(path string, b kernels.Backend, m *Model[float32], key string, 
 // ReadWeightsMetadata returns the JSON stored under key in the
 // __metadata__ of the safetensors file path, and the file's tensors.
 func ReadWeightsMetadata(path, key string) ([]byte, []NamedTensor, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("surrogate: weights: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("surrogate: weights: %w", err)
-	}
-	tensors, md, err := DecodeSafetensors(f, st.Size(), path)
+	tensors, md, err := readSafetensorsFile(path, "weights")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,6 +60,21 @@ func ReadWeightsMetadata(path, key string) ([]byte, []NamedTensor, error) {
 		return nil, nil, fmt.Errorf("surrogate: weights %s: no %q entry in __metadata__; the file is not a model of this kind", path, key)
 	}
 	return []byte(js), tensors, nil
+}
+
+// readSafetensorsFile decodes the safetensors file path. what names the
+// kind of file in errors, such as "checkpoint".
+func readSafetensorsFile(path, what string) ([]NamedTensor, map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("surrogate: %s: %w", what, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("surrogate: %s: %w", what, err)
+	}
+	return DecodeSafetensors(f, st.Size(), path)
 }
 
 // LoadWeights builds a model of architecture cfg on b and fills its
