@@ -38,8 +38,10 @@
 // duration, output_interval, viscosity, density, body_acceleration,
 // initial_velocity, faces (x-, x+, y-, y+, z-, z+: wall, periodic,
 // velocity or pressure), characteristic_speed, max_mach, steady and
-// obstacles. Such a case may leave out materials, particles, domain and
-// solver, and its walls need no material. `neusim cases show cavity`
+// obstacles. A velocity face may take profile: parabolic, and its top-level
+// observables are force (on a named obstacle), pressure_difference and
+// profile (see FluidObservable). Such a case may leave out materials,
+// particles, domain and solver, and its walls need no material. `neusim cases show cavity`
 // prints an example.
 //
 // # Errors

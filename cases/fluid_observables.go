@@ -200,10 +200,10 @@ func (d *decoder) fluidObstacles(fm *mapping, f *Fluid) {
 const (
 	ProfileUniform = "uniform" // Velocity everywhere on the face
 	// ProfileParabolic is Velocity times 4 s (H - s) / H^2 along each
-	// non-periodic axis of the face, with s the distance from the wall at
-	// one edge of the face and H the face's width between the walls. In
-	// 2D Velocity is the peak speed, 1.5 times the mean; in 3D the peak
-	// speed is Velocity and the mean is 4/9 of it.
+	// non-periodic axis of the face, with s the distance from the edge of
+	// the grid's box and H the box's width. Solid obstacles on the face do
+	// not narrow the profile. In 2D Velocity is the peak speed, 1.5 times
+	// the mean. In 3D (a duct) it is the peak and the mean is 4/9 of it.
 	ProfileParabolic = "parabolic"
 )
 

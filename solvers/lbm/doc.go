@@ -24,7 +24,10 @@
 // p = c_s^2 (rho - rho_0) (Pa), the density (kg/m^3) and the solid mask
 // at the grid nodes to a FieldSink at every output interval. A step
 // updates every node from the previous state only, so the result is the
-// same bit for bit for any number of workers.
+// same bit for bit for any number of workers. Solver.BodyForce returns the
+// force on a group of solid nodes by momentum exchange, and an Observer
+// evaluates a fluid case's observables (force with drag and lift
+// coefficients, pressure difference, velocity profile) on each frame.
 //
 // Restrictions: the solid mask is fixed, so walls inside the grid do not
 // move, and curved walls are resolved as a staircase of nodes (geometry
