@@ -139,3 +139,20 @@ func TestCylinderCaseObservables(t *testing.T) {
 		t.Errorf("pressure difference observable %+v", dp)
 	}
 }
+
+// A 3D grid gives forces in N, so coefficients take a reference area.
+func TestFluidForceReferenceArea3D(t *testing.T) {
+	src := strings.Replace(fluidObsBase, "nodes: [20, 10, 1]", "nodes: [20, 10, 5]", 1)
+	src3D := strings.Replace(src, "reference_length: 0.04", "reference_area: 0.0016", 1)
+	c, err := LoadBytes("channel.yaml", []byte(src3D), "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.Fluid.Observables[0]; o.ReferenceArea != 0.0016 || o.ReferenceLength != 0 {
+		t.Errorf("force observable %+v, want reference area 0.0016 m^2", o)
+	}
+	_, err = LoadBytes("channel.yaml", []byte(src), "", Options{})
+	if err == nil || !strings.Contains(err.Error(), "use reference_area (m^2) instead of reference_length") {
+		t.Errorf("reference_length on a 3D grid: error %v, want a hint to use reference_area", err)
+	}
+}

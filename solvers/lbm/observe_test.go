@@ -7,6 +7,7 @@ import (
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/mesh"
+	"gonum.org/v1/gonum/spatial/r3"
 )
 
 // runObserved loads the case source, runs it with the lbm solver and
@@ -175,5 +176,73 @@ func TestObserverWithoutSolver(t *testing.T) {
 	}
 	if s := obs.Series[0]; len(s.Frames) != 0 || s.Note == "" {
 		t.Errorf("force without a solver: %d frames, note %q; want none and a note", len(s.Frames), s.Note)
+	}
+}
+
+// Multilinear interpolation reproduces a linear field exactly, in 2D and
+// 3D, at points between nodes and on nodes.
+func TestObserverInterpolatesLinearFields(t *testing.T) {
+	for _, dims := range [][3]int{{5, 4, 1}, {5, 4, 3}} {
+		g, err := mesh.NewGrid(dims[0], dims[1], dims[2], 0.5, r3.Vec{X: 1, Y: -1, Z: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		field := func(p r3.Vec) [3]float64 {
+			return [3]float64{1 + 2*p.X - p.Y + 0.5*p.Z, 3*p.Y - p.X, -p.Z + 4}
+		}
+		vel := make([]float64, 3*g.Len())
+		pres := make([]float64, g.Len())
+		for n := 0; n < g.Len(); n++ {
+			u := field(g.Point(g.Coords(n)))
+			copy(vel[3*n:], u[:])
+			pres[n] = u[0]
+		}
+		o := &Observer{grid: g}
+		zmax := 2 + 0.5*float64(dims[2]-1)
+		for _, p := range []r3.Vec{{X: 1.3, Y: -0.2, Z: 2}, {X: 2.75, Y: 0.1, Z: zmax}, {X: 1, Y: -1, Z: 2}, {X: 2.9, Y: 0.45, Z: (2 + zmax) / 2}} {
+			want := field(p)
+			got := o.velocityAt(vel, p)
+			for a := range got {
+				if math.Abs(got[a]-want[a]) > 1e-12 {
+					t.Errorf("%v grid: velocity[%d] at %v = %.15g, want %.15g", dims, a, p, got[a], want[a])
+				}
+			}
+			gotP, err := o.pressureAt(pres, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(gotP-want[0]) > 1e-12 {
+				t.Errorf("%v grid: pressure at %v = %.15g, want %.15g", dims, p, gotP, want[0])
+			}
+		}
+	}
+}
+
+// Pressure comes from the fluid corners only, and a point among solid
+// nodes only is an error.
+func TestObserverPressureSkipsSolids(t *testing.T) {
+	g, err := mesh.NewGrid(4, 4, 1, 1, r3.Vec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Solid = make([]bool, g.Len())
+	pres := make([]float64, g.Len())
+	for n := range pres {
+		i, j, _ := g.Coords(n)
+		g.Solid[n] = i >= 2
+		pres[n] = float64(10*j + 1)
+	}
+	o := &Observer{grid: g}
+	// Between columns 1 (fluid) and 2 (solid) at y = 0.5: the fluid
+	// nodes (1, 0) and (1, 1) give 1 and 11 with equal weights.
+	p, err := o.pressureAt(pres, r3.Vec{X: 1.5, Y: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p != 6 {
+		t.Errorf("pressure next to the solid = %g, want 6 from the fluid nodes alone", p)
+	}
+	if _, err := o.pressureAt(pres, r3.Vec{X: 2.5, Y: 0.5}); err == nil {
+		t.Error("pressure among solid nodes only returned no error")
 	}
 }
