@@ -137,16 +137,9 @@ func (rec *runRecord) sink(g *mesh.Grid, opt fields.Options, start time.Time) so
 // caseName, writes outDir/report.md, outDir/report.json and PNG plots, and
 // returns the report.
 func Compare(ctx context.Context, caseName string, set []string, modelPath, outDir string, opt CompareOptions) (*CompareReport, error) {
-	log := opt.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
-	c, err := cases.Load(caseName, cases.Options{Set: set, AllowExtrapolation: opt.AllowExtrapolation})
+	log, c, err := compareSetup(caseName, set, opt.AllowExtrapolation, opt.Logger, &opt.Workers)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: compare: %w", err)
+		return nil, err
 	}
 	if opt.Duration > 0 {
 		c.Solver.Duration = opt.Duration
@@ -409,4 +402,21 @@ func FormatValues(values map[string]float64) string {
 		parts[i] = fmt.Sprintf("%s = %g", n, values[n])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// compareSetup returns the logger of a comparison (discarding when nil),
+// sets *workers to GOMAXPROCS when it is not positive, and loads the
+// variant of caseName that set describes.
+func compareSetup(caseName string, set []string, extrapolate bool, logger *slog.Logger, workers *int) (*slog.Logger, *cases.Case, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if *workers <= 0 {
+		*workers = runtime.GOMAXPROCS(0)
+	}
+	c, err := cases.Load(caseName, cases.Options{Set: set, AllowExtrapolation: extrapolate})
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: compare: %w", err)
+	}
+	return logger, c, nil
 }

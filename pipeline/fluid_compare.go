@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/neusim/neusim/cases"
@@ -101,16 +100,9 @@ func (r *fluidRecord) sink() lbm.FieldSink {
 // state or the case's duration. It writes outDir/report.md,
 // outDir/report.json and PNG plots and returns the report.
 func CompareFluid(ctx context.Context, caseName string, set []string, modelPath, outDir string, opt FluidCompareOptions) (*FluidCompareReport, error) {
-	log := opt.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
-	c, err := cases.Load(caseName, cases.Options{Set: set, AllowExtrapolation: opt.AllowExtrapolation})
+	log, c, err := compareSetup(caseName, set, opt.AllowExtrapolation, opt.Logger, &opt.Workers)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: compare: %w", err)
+		return nil, err
 	}
 	sur, err := NewFluidSolver(modelPath, FluidSolverOptions{Workers: opt.Workers, Logger: log, SteadyTolerance: opt.SteadyTolerance,
 		MemoryWindow: opt.MemoryWindow, MemoryBurnIn: opt.MemoryBurnIn})

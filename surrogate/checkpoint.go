@@ -113,7 +113,7 @@ func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, 
 		}
 		if len(keys) > 0 {
 			sort.Strings(keys)
-			return nil, meta, fmt.Errorf("surrogate: checkpoint %s: the file holds a neusim model of another kind (metadata %q), not a particle surrogate; give the model trained on this case", path, keys[0])
+			return nil, meta, fmt.Errorf("surrogate: checkpoint %s: the file contains a neusim model of another kind (metadata %q), not a particle surrogate; give the model trained on this case", path, keys[0])
 		}
 		return nil, meta, fmt.Errorf("surrogate: checkpoint %s: no %q entry in __metadata__; the file was not written by neusim", path, metadataKey)
 	}

@@ -25,6 +25,7 @@ func TestDefaultHopperBeverloo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	gate := c.Walls[2].RemovedAt
 	rec := validate.NewRecorder(c)
 	rhoB := 0.0
@@ -37,11 +38,13 @@ func TestDefaultHopperBeverloo(t *testing.T) {
 	if err := New(Options{}).Run(context.Background(), c, sink, nil); err != nil {
 		t.Fatal(err)
 	}
+
 	sum := rec.Summarize()
 	w, ok := sum["discharged_mass.mass_flow_rate"]
 	if !ok {
 		t.Fatalf("the summary has no mass flow rate: %v", sum)
 	}
+
 	D := c.Values["outlet_diameter"]
 	want := validate.BeverlooCircular(validate.BeverlooC, validate.BeverlooK, rhoB, 9.81, D, 2e-3)
 	t.Logf("D = %.3f m, bulk density %.0f kg/m^3: mass flow rate %.4g kg/s, Beverloo %.4g kg/s (ratio %.3f); discharge time %v s",
