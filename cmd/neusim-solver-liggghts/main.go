@@ -18,9 +18,19 @@ import (
 
 func main() {
 	log := sdk.Logger()
-	sdk.Serve(liggghts.New(liggghts.Options{Executable: os.Getenv("NEUSIM_LIGGGHTS"), Logger: log}), sdk.Info{
-		Version:     "LIGGGHTS-PUBLIC 3.8",
-		Description: "LIGGGHTS 3.8 run on a translated input script, as a reference DEM code",
+	exe := os.Getenv("NEUSIM_LIGGGHTS")
+	// The version is the LIGGGHTS program's, as "neusim solvers" shows
+	// for the built-in liggghts solver.
+	version := "not found"
+	if path, err := liggghts.FindExecutable(exe); err == nil {
+		if version, err = liggghts.ExecutableVersion(path); err != nil {
+			version = "unknown"
+			log.Warn(err.Error())
+		}
+	}
+	sdk.Serve(liggghts.New(liggghts.Options{Executable: exe, Logger: log}), sdk.Info{
+		Version:     version,
+		Description: "LIGGGHTS run on a translated input script, as a reference DEM code",
 		Features:    sdk.AllParticleFeatures(),
 	})
 }

@@ -41,13 +41,17 @@ solver into a plugin.`,
 			tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tVERSION\tAVAILABLE\tDESCRIPTION")
 			fmt.Fprintf(tw, "dem\t%s\tyes (built in)\tdiscrete element method: Hertz-Mindlin or linear contacts, rolling resistance, walls, outlets\n", versionString())
-			avail := "yes"
+			avail, lv := "yes", "-"
 			if path, err := liggghts.FindExecutable(""); err != nil {
 				avail = "no: " + err.Error()
 			} else {
 				avail = "yes (" + path + ")"
+				if lv, err = liggghts.ExecutableVersion(path); err != nil {
+					lv = "unknown"
+					env.log.Warn("solvers: " + err.Error())
+				}
 			}
-			fmt.Fprintf(tw, "liggghts\tLIGGGHTS 3.8.0\t%s\tLIGGGHTS 3.8.0 run on a translated input script, as a reference DEM code\n", avail)
+			fmt.Fprintf(tw, "liggghts\t%s\t%s\tLIGGGHTS run on a translated input script, as a reference DEM code\n", lv, avail)
 			fmt.Fprintf(tw, "lbm\t%s\tyes (built in)\tlattice Boltzmann D2Q9/D3Q19, BGK or TRT, for fluid cases (cavity, cylinder)\n", versionString())
 			fmt.Fprintf(tw, "surrogate\t%s\tyes, with a trained model\tgraph network with xLSTM memory on coarse entities, after a DEM settling phase (--model)\n", versionString())
 			for _, p := range plugins {

@@ -83,6 +83,38 @@ func FindExecutable(path string) (string, error) {
 	return "", errors.New("solvers/liggghts: no LIGGGHTS executable found on PATH (tried liggghts, lmp_auto); install it (Debian: apt-get install liggghts) or set the executable path")
 }
 
+// ExecutableVersion runs the LIGGGHTS program at exe on an empty input
+// and returns the version in its banner, such as "LIGGGHTS-PUBLIC
+// 3.8.0". It gives up after 10 s.
+func ExecutableVersion(exe string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Stdin = strings.NewReader("")
+	cmd.Dir = os.TempDir() // LIGGGHTS writes log.liggghts into its working directory
+	cmd.Args = append(cmd.Args, "-log", "none")
+	out, err := cmd.CombinedOutput()
+	if v, ok := parseBannerVersion(string(out)); ok {
+		return v, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("solvers/liggghts: running %s for its version: %w", exe, err)
+	}
+	return "", fmt.Errorf("solvers/liggghts: %s printed no \"(Version ...,\" banner; is it LIGGGHTS?", exe)
+}
+
+// parseBannerVersion finds the version in LIGGGHTS's first line,
+// "LIGGGHTS (Version LIGGGHTS-PUBLIC 3.8.0, compiled ...)".
+func parseBannerVersion(out string) (string, bool) {
+	_, rest, ok := strings.Cut(out, "(Version ")
+	if !ok {
+		return "", false
+	}
+	v, _, ok := strings.Cut(rest, ",")
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
 // Run translates c, runs LIGGGHTS in a temporary work directory and sends
 // each dump to sink as a frame, with outlet counts, as soon as LIGGGHTS
 // has finished writing it. Cancelling ctx kills LIGGGHTS; Run then

@@ -167,3 +167,34 @@ func TestRunSinkError(t *testing.T) {
 		t.Errorf("%d dumps became %d after Run returned: LIGGGHTS is still running", before, after)
 	}
 }
+
+func TestParseBannerVersion(t *testing.T) {
+	for _, tc := range []struct {
+		out, want string
+		ok        bool
+	}{
+		{"LIGGGHTS (Version LIGGGHTS-PUBLIC 3.8.0, compiled 2022-01-26-19:42:32 by buildd, git commit unknown)\n", "LIGGGHTS-PUBLIC 3.8.0", true},
+		{"LAMMPS (29 Sep 2021)\n", "", false},
+		{"LIGGGHTS (Version , compiled)\n", "", false},
+		{"", "", false},
+	} {
+		got, ok := parseBannerVersion(tc.out)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseBannerVersion(%q) = %q, %v; want %q, %v", tc.out, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestExecutableVersion(t *testing.T) {
+	exe, err := FindExecutable("")
+	if err != nil {
+		t.Skip(err)
+	}
+	v, err := ExecutableVersion(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(v, "3.8") {
+		t.Errorf("version of %s = %q; the Debian package is LIGGGHTS-PUBLIC 3.8.0", exe, v)
+	}
+}

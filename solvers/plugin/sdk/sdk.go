@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/neusim/neusim/internal/buildversion"
 	"github.com/neusim/neusim/particles"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/solvers/plugin/internal/solverpb"
@@ -56,28 +56,6 @@ type Info struct {
 	Description string   // one line on what the solver is
 	Features    []string // supported case features, see the Feature constants
 }
-
-// neusimVersion returns the version of the neusim module this plugin was
-// built with, from the build information: the module's version when the
-// plugin is another module that requires neusim, or "(devel)" for a build
-// inside the neusim repository.
-func neusimVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if info.Main.Path == neusimModule {
-		return info.Main.Version
-	}
-	for _, d := range info.Deps {
-		if d.Path == neusimModule {
-			return d.Version
-		}
-	}
-	return "devel"
-}
-
-const neusimModule = "github.com/neusim/neusim"
 
 // Logger returns a logger that writes text lines to standard error, which
 // the host logs with the plugin's name.
@@ -127,14 +105,14 @@ type server struct {
 func (s *server) Describe(context.Context, *solverpb.DescribeRequest) (*solverpb.Info, error) {
 	version := s.info.Version
 	if version == "" {
-		version = neusimVersion()
+		version = buildversion.String()
 	}
 	return &solverpb.Info{
 		Name:          s.solver.Name(),
 		Version:       version,
 		Description:   s.info.Description,
 		Features:      s.info.Features,
-		NeusimVersion: neusimVersion(),
+		NeusimVersion: buildversion.String(),
 	}, nil
 }
 
