@@ -173,6 +173,10 @@ func (s *FluidSolver) Run(ctx context.Context, c *cases.Case, sink lbm.FieldSink
 		return fmt.Errorf("pipeline: fluid model %s has %d super-nodes and the grid of case %s groups into %d; the grouping changed since training, so train again",
 			s.path, s.meta.SuperNodes, c.Name, fg.group.Len())
 	}
+	// The solver only supplies the initial fields; its warnings about
+	// the lattice's Mach number and relaxation time do not apply to the
+	// surrogate's run.
+	cfg.Logger = slog.New(slog.DiscardHandler)
 	init, err := lbm.New(cfg)
 	if err != nil {
 		return fmt.Errorf("pipeline: fluid surrogate: %w", err)

@@ -229,7 +229,7 @@ func positive(name string, v float64, unit, fix string) error {
 // can report problems before a run. It returns the first problem found,
 // naming the field, its value and how to fix it, and logs warnings about
 // values close to their limits to c.Logger.
-func (c *Config) Validate() error { return c.validate() }
+func (c *Config) Validate() error { return c.validate(true) }
 
 // TimeStepForTau returns the time step in s that gives relaxation time tau
 // for viscosity nu in m^2/s on spacing dx in m: dt = (tau - 1/2) dx^2 / (3 nu).
@@ -241,7 +241,8 @@ func TimeStepForTau(dx, nu, tau float64) float64 { return (tau - 0.5) * dx * dx 
 // lattice Mach number mach on spacing dx in m: dt = mach c_s dx / speed.
 func TimeStepForMach(dx, speed, mach float64) float64 { return mach * math.Sqrt(csSq) * dx / speed }
 
-func (c *Config) validate() error {
+// validate checks c; with warn it also logs the warnings.
+func (c *Config) validate(warn bool) error {
 	if c.Grid == nil {
 		return fmt.Errorf("lbm: Grid is nil: set the grid of fluid nodes")
 	}
@@ -271,7 +272,7 @@ func (c *Config) validate() error {
 	if err := c.validateFaces(); err != nil {
 		return err
 	}
-	return c.validateStability()
+	return c.validateStability(warn)
 }
 
 func (c *Config) validateFaces() error {
@@ -305,10 +306,13 @@ func (c *Config) validateFaces() error {
 
 // validateStability checks the relaxation time and the Mach number, the
 // two limits of the lattice Boltzmann method that depend on dx and dt.
-func (c *Config) validateStability() error {
+func (c *Config) validateStability(warn bool) error {
 	u := c.units()
 	tau := u.Tau(c.Viscosity)
 	log := c.logger()
+	if !warn {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if tau <= 0.5 {
 		return fmt.Errorf("lbm: relaxation time tau = %.4g (from Viscosity %g m^2/s, Grid.Spacing %g m, TimeStep %g s) must exceed 0.5; "+
 			"raise the time step or refine the grid, since tau = 1/2 + 3 nu dt / dx^2", tau, c.Viscosity, c.Grid.Spacing, c.TimeStep)

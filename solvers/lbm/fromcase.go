@@ -69,7 +69,9 @@ func ConfigFromCase(c *cases.Case, workers int, logger *slog.Logger) (Config, er
 			cfg.Faces[k].Profile = func(p r3.Vec) r3.Vec { return f.FaceVelocity(k, p) }
 		}
 	}
-	if err := cfg.Validate(); err != nil {
+	// New logs the warnings of the run; checking here without them
+	// keeps each warning to one line per run.
+	if err := cfg.validate(false); err != nil {
 		// The message of Validate names Config fields, such as Viscosity,
 		// which are the fluid keys of the case file in another spelling.
 		return Config{}, fmt.Errorf("lbm: case %s (%s): %s", c.Name, c.Source, strings.TrimPrefix(err.Error(), "lbm: "))

@@ -45,7 +45,7 @@ type scratch struct {
 
 // New checks cfg and returns a solver at time 0 with the initial state.
 func New(cfg Config) (*Solver, error) {
-	if err := cfg.validate(); err != nil {
+	if err := cfg.validate(true); err != nil {
 		return nil, err
 	}
 
