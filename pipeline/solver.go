@@ -67,6 +67,8 @@ type Solver struct {
 // RunStats describes the last run of a Solver.
 type RunStats struct {
 	Handover    float64 // time the surrogate took over from DEM, s
+	DEMSteps    int64   // DEM steps up to the handover
+	Dt          float64 // surrogate time step, s
 	CoarseSteps int     // surrogate steps taken
 	Regroupings int
 	// Lost and LostMass count the particles, and their mass in kg, that
@@ -177,10 +179,10 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 
 	// DEM phase, keeping the frames of the last History+1 coarse steps.
-	s.last = RunStats{Handover: handover}
+	s.last = RunStats{Handover: handover, Dt: dt}
 	defer func() { s.last.WallS = time.Since(start).Seconds() }()
 	history, step, err := s.settle(ctx, c, handover, sink, progress, start)
-	s.last.DEMWallS = time.Since(start).Seconds()
+	s.last.DEMWallS, s.last.DEMSteps = time.Since(start).Seconds(), step
 	if err != nil || handover >= c.Solver.Duration {
 		return err
 	}

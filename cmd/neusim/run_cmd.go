@@ -183,6 +183,9 @@ func runCase(c *cli.Context, env *environment) error {
 		closeErr = errors.Join(closeErr, close())
 	}
 	sum := newSummary(cs, solver.Name(), rec, last, wall, runErr)
+	if ps, ok := solver.(*pipeline.Solver); ok {
+		sum.setSurrogate(ps.LastRun())
+	}
 	if sum.Lost > 0 {
 		env.log.Warn("particles vanished without passing through an outlet (they left the domain or the solver dropped them)",
 			"solver", solver.Name(), "count", sum.Lost)

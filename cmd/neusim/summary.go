@@ -9,6 +9,7 @@ import (
 
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/internal/atomicfile"
+	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/solvers"
 	"github.com/neusim/neusim/validate"
 )
@@ -27,10 +28,32 @@ type runSummary struct {
 	Steps       int64                     `json:"steps"`
 	SimTime     float64                   `json:"simulated_time_s"`
 	Particles   int                       `json:"particles_final"`
-	Lost        int                       `json:"lost_particles"` // vanished without passing an outlet
-	Throughput  float64                   `json:"particle_steps_per_second"`
+	Lost        int                       `json:"lost_particles"`                      // vanished without passing an outlet
+	Throughput  float64                   `json:"particle_steps_per_second,omitempty"` // numerical solvers only
+	Surrogate   *surrogatePhases          `json:"surrogate,omitempty"`
 	Summary     map[string]validate.Value `json:"summary"`
 	Observables []validate.Series         `json:"observables"`
+}
+
+// surrogatePhases splits a surrogate run into its DEM settling phase and
+// the surrogate's steps, whose counts and costs differ by orders of
+// magnitude; summary.json's steps is their sum.
+type surrogatePhases struct {
+	HandoverS      float64 `json:"handover_s"` // simulated time the surrogate took over, s
+	DEMSteps       int64   `json:"dem_steps"`
+	DEMWallS       float64 `json:"dem_wall_time_s"`
+	SurrogateSteps int     `json:"surrogate_steps"`
+	SurrogateDt    float64 `json:"surrogate_time_step_s"`
+	Regroupings    int     `json:"regroupings"`
+}
+
+// setSurrogate records the phases of a surrogate run. The particle-steps
+// per second of a run that is mostly surrogate steps would compare
+// nothing with a numerical solver's, so it is left out.
+func (s *runSummary) setSurrogate(st pipeline.RunStats) {
+	s.Surrogate = &surrogatePhases{HandoverS: st.Handover, DEMSteps: st.DEMSteps, DEMWallS: st.DEMWallS,
+		SurrogateSteps: st.CoarseSteps, SurrogateDt: st.Dt, Regroupings: st.Regroupings}
+	s.Throughput = 0
 }
 
 type paramValue struct {
@@ -100,8 +123,13 @@ func writeJSON(path string, v any) error {
 
 // printSummary writes the summary values of a finished run to stdout.
 func printSummary(env *environment, s *runSummary, out string) {
-	fmt.Fprintf(env.stdout, "%s: %s solver, %d steps, %.4g s simulated in %.1f s wall time (%.3g particle-steps/s)\n",
-		s.Case, s.Solver, s.Steps, s.SimTime, s.WallTime, s.Throughput)
+	if p := s.Surrogate; p != nil {
+		fmt.Fprintf(env.stdout, "%s: %s solver, %d DEM steps to the handover at %.4g s (%.1f s wall time), then %d surrogate steps of %.4g s; %.4g s simulated in %.1f s wall time\n",
+			s.Case, s.Solver, p.DEMSteps, p.HandoverS, p.DEMWallS, p.SurrogateSteps, p.SurrogateDt, s.SimTime, s.WallTime)
+	} else {
+		fmt.Fprintf(env.stdout, "%s: %s solver, %d steps, %.4g s simulated in %.1f s wall time (%.3g particle-steps/s)\n",
+			s.Case, s.Solver, s.Steps, s.SimTime, s.WallTime, s.Throughput)
+	}
 	keys := make([]string, 0, len(s.Summary))
 	for k := range s.Summary {
 		keys = append(keys, k)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,21 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	}
 	if sum.Solver != "surrogate" || !sum.Completed {
 		t.Errorf("summary: solver %q, completed %v; want a completed surrogate run", sum.Solver, sum.Completed)
+	}
+	// The step count is DEM's steps to the handover plus the surrogate's,
+	// and the simulated time splits the same way.
+	if p := sum.Surrogate; p == nil {
+		t.Errorf("summary.json of a surrogate run has no surrogate section")
+	} else {
+		if p.DEMSteps < 1 || p.SurrogateSteps < 1 || sum.Steps != p.DEMSteps+int64(p.SurrogateSteps) {
+			t.Errorf("summary: steps %d, DEM steps %d, surrogate steps %d; want both phases, adding up", sum.Steps, p.DEMSteps, p.SurrogateSteps)
+		}
+		if got := p.HandoverS + float64(p.SurrogateSteps)*p.SurrogateDt; math.Abs(got-sum.SimTime) > 1e-9*sum.SimTime {
+			t.Errorf("summary: handover %g s + %d steps of %g s = %g s; simulated time %g s", p.HandoverS, p.SurrogateSteps, p.SurrogateDt, got, sum.SimTime)
+		}
+	}
+	if !strings.Contains(stdout, "surrogate steps of") {
+		t.Errorf("run printed no split of DEM and surrogate steps:\n%s", stdout)
 	}
 
 	cmp := filepath.Join(dir, "compare")
