@@ -153,3 +153,28 @@ func TestValidatePrintsPassingTable(t *testing.T) {
 		}
 	}
 }
+
+// TestModelsDirEnv checks the folders NEUSIM_MODELS may name: the models
+// folder, a checkout's root above it, and (an error that says so) one
+// model's own folder.
+func TestModelsDirEnv(t *testing.T) {
+	root := t.TempDir()
+	model := filepath.Join(root, "models", "hopper_cone", "model.safetensors")
+	if err := os.MkdirAll(filepath.Dir(model), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(model, []byte("weights"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(root, "models"), root} {
+		t.Setenv(modelsDirEnv, dir)
+		if got, ok := shippedModel("hopper_cone"); !ok || got != model {
+			t.Errorf("%s=%s: shippedModel = %q, %v; want %q, true", modelsDirEnv, dir, got, ok, model)
+		}
+	}
+	t.Setenv(modelsDirEnv, filepath.Dir(model))
+	code, _, errs := runCLI(t, "run", "hopper_cone", "--solver", "surrogate", "--out", t.TempDir())
+	if code != exitFailure || !strings.Contains(errs, "one model's folder") || !strings.Contains(errs, "--model "+model) {
+		t.Errorf("%s naming a model's folder: exit %d, stderr %q; want a failure that says to name the models folder or pass --model", modelsDirEnv, code, errs)
+	}
+}

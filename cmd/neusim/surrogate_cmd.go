@@ -21,15 +21,25 @@ const modelsDirEnv = "NEUSIM_MODELS"
 
 // shippedModel returns the path of the model shipped for case name, and
 // whether it exists: $NEUSIM_MODELS/NAME/model.safetensors, or
-// models/NAME/model.safetensors relative to the working directory.
+// models/NAME/model.safetensors relative to the working directory. A
+// $NEUSIM_MODELS that names a checkout's root, the folder above models/,
+// is accepted too.
 func shippedModel(name string) (string, bool) {
 	dir := os.Getenv(modelsDirEnv)
 	if dir == "" {
 		dir = "models"
 	}
 	path := filepath.Join(dir, name, "model.safetensors")
-	_, err := os.Stat(path)
-	return path, err == nil
+	if _, err := os.Stat(path); err == nil {
+		return path, true
+	}
+	if os.Getenv(modelsDirEnv) != "" {
+		alt := filepath.Join(dir, "models", name, "model.safetensors")
+		if _, err := os.Stat(alt); err == nil {
+			return alt, true
+		}
+	}
+	return path, false
 }
 
 // modelFor returns the --model of c, or the shipped model of cs.
@@ -38,10 +48,18 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 		return m, nil
 	}
 	path, ok := shippedModel(cs.Name)
-	if !ok {
-		return "", fmt.Errorf("no model given and none shipped for case %s at %s: train one with \"neusim train %s\" and pass --model, or set %s", cs.Name, path, cs.Name, modelsDirEnv)
+	if ok {
+		return path, nil
 	}
-	return path, nil
+	if dir := os.Getenv(modelsDirEnv); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "model.safetensors")); err == nil {
+			return "", fmt.Errorf("no model given and %s=%s is one model's folder; set it to the folder that holds one folder per case (a checkout's models/), or pass --model %s",
+				modelsDirEnv, dir, filepath.Join(dir, "model.safetensors"))
+		}
+		return "", fmt.Errorf("no model given and none for case %s under %s=%s (looked for %s): set %s to the folder that holds one folder per case (a checkout's models/), or train one with \"neusim train %s\" and pass --model",
+			cs.Name, modelsDirEnv, dir, path, modelsDirEnv, cs.Name)
+	}
+	return "", fmt.Errorf("no model given and none shipped for case %s at %s: train one with \"neusim train %s\" and pass --model, or set %s to the folder that holds one folder per case (a checkout's models/)", cs.Name, path, cs.Name, modelsDirEnv)
 }
 
 func modelFlag() cli.Flag {
