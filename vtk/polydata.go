@@ -3,14 +3,24 @@ package vtk
 import (
 	"bufio"
 	"fmt"
+	"slices"
 
 	"github.com/neusim/neusim/particles"
 )
 
-// particleUnits lists the SI unit of every array of a particle file.
+// particleUnits lists the SI unit of every array a particle file can
+// hold. Files of frames without entity ids have no entity array.
 var particleUnits = []string{
 	"Points=m", "velocity=m/s", "angular_velocity=rad/s", "radius=m", "mass=kg",
 	"id=1", "material=1", "entity=1", "TimeValue=s", "step=1", "outlet_count=1", "outlet_mass=kg",
+}
+
+// particleUnitsFor returns the units of the arrays of f's particle file.
+func particleUnitsFor(f *particles.Frame) []string {
+	if f.Entity != nil {
+		return particleUnits
+	}
+	return slices.DeleteFunc(slices.Clone(particleUnits), func(u string) bool { return u == "entity=1" })
 }
 
 // WriteParticles writes frame f as a VTK PolyData file (.vtp) with one
@@ -32,9 +42,10 @@ func WriteParticles(path string, f *particles.Frame, enc Encoding) error {
 func encodeParticles(w *bufio.Writer, f *particles.Frame, enc Encoding) error {
 	n := f.Len()
 	x := &xmlWriter{w: w, enc: enc}
-	x.header("PolyData", particleUnits)
+	units := particleUnitsFor(f)
+	x.header("PolyData", units)
 	x.printf("  <PolyData>\n")
-	x.fieldData("    ", f.Time, particleUnits, []*dataArray{
+	x.fieldData("    ", f.Time, units, []*dataArray{
 		int64Array("step", []int64{f.Step}),
 		int64Array("outlet_count", f.OutletCount),
 		float64Array("outlet_mass", 1, f.OutletMass),

@@ -39,6 +39,12 @@ func NewCollection(path, comment string) (*Collection, error) {
 	return c, c.save()
 }
 
+// SetComment replaces the comment; the file shows it from the next write.
+func (c *Collection) SetComment(comment string) {
+	c.comment = comment
+	c.dirty = true
+}
+
 // Add appends a data file, given relative to the .pvd's directory, at
 // simulated time t (s).
 func (c *Collection) Add(t float64, file string) error {

@@ -212,3 +212,38 @@ func TestSeriesFixedFieldsGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesUnitsNameWrittenArrays checks that the unit comments of the
+// collection and of each particle file list the entity array exactly
+// when the frames carry entity ids.
+func TestSeriesUnitsNameWrittenArrays(t *testing.T) {
+	for _, entities := range []bool{false, true} {
+		dir := t.TempDir()
+		s, err := NewSeries(dir, SeriesOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := testFrame(rand.New(rand.NewPCG(5, 5)), 0, 10, false)
+		if entities {
+			f.Entity = make([]int32, f.Len())
+		}
+		if err := s.WriteFrame(f); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"particles.pvd", "particles_000000.vtp"} {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(data), "entity=1"); got != entities {
+				t.Errorf("frame with entity ids %v: %s lists entity=1 %v", entities, name, got)
+			}
+			if !strings.Contains(string(data), "velocity=m/s") {
+				t.Errorf("%s has no unit list", name)
+			}
+		}
+	}
+}

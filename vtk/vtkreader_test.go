@@ -167,8 +167,8 @@ func checkParticles(t *testing.T, where string, ds vtkDataSet, f *particles.Fram
 	checkArray(t, where, "step", ds.FieldData["step"], 1, []float64{float64(f.Step)})
 	checkArray(t, where, "outlet_count", ds.FieldData["outlet_count"], 1, toFloats(f.OutletCount))
 	checkArray(t, where, "outlet_mass", ds.FieldData["outlet_mass"], 1, f.OutletMass)
-	if u := ds.FieldData["units"].Strings; !slices.Equal(u, particleUnits) {
-		t.Errorf("%s: units %q, want %q", where, u, particleUnits)
+	if u := ds.FieldData["units"].Strings; !slices.Equal(u, particleUnitsFor(f)) {
+		t.Errorf("%s: units %q, want %q", where, u, particleUnitsFor(f))
 	}
 }
 
