@@ -162,6 +162,69 @@ func (d *decoder) decode(data []byte, opt Options) *Case {
 	return c
 }
 
+// syntaxHint names a line before line (1-based) that likely caused a
+// YAML syntax error the parser noticed only at line: a key without its
+// ':' or a quoted string left open. Both make the following lines read
+// as part of that line, so the parser stops further down. It returns ""
+// when no earlier line looks wrong.
+func syntaxHint(data []byte, line int) string {
+	lines := strings.Split(string(data), "\n")
+	if line < 2 || line > len(lines)+1 {
+		return ""
+	}
+	// An open quote takes in every line up to the error, so any earlier
+	// line may hold it.
+	first := max(0, line-40)
+	for i := line - 2; i >= first; i-- {
+		text := strings.TrimSpace(lines[i])
+		_, value, ok := strings.Cut(strings.TrimPrefix(text, "- "), ": ")
+		if !ok {
+			value = strings.TrimPrefix(text, "- ")
+		}
+		value = strings.TrimSpace(value)
+		if value == "" || (value[0] != '"' && value[0] != '\'') {
+			continue
+		}
+		if q := value[0]; len(value) == 1 || !strings.Contains(value[1:], string(q)) {
+			return fmt.Sprintf(" (line %d, `%s`, opens a quoted string that it does not close)", i+1, text)
+		}
+	}
+	// A key without ':' is searched for back to the nearest line that
+	// reads as "key: value" or "key:".
+	for i := line - 2; i >= first; i-- {
+		text := strings.TrimSpace(stripComment(lines[i]))
+		if text == "" {
+			continue
+		}
+		item := strings.TrimPrefix(text, "- ")
+		if strings.Contains(item, ": ") || strings.HasSuffix(item, ":") {
+			return ""
+		}
+		if !strings.Contains(item, ":") && !strings.HasPrefix(text, "-") && !strings.ContainsAny(item[:1], "[{\"'") && strings.Contains(item, " ") {
+			return fmt.Sprintf(" (line %d, `%s`, has no ':' after its key)", i+1, text)
+		}
+	}
+	return ""
+}
+
+// stripComment removes a '#' comment that is not inside quotes.
+func stripComment(s string) string {
+	quote := rune(0)
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == '#' && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t'):
+			return s[:i]
+		}
+	}
+	return s
+}
+
 // parse parses data as a single YAML document and returns its body.
 func (d *decoder) parse(data []byte) (root ast.Node) {
 	defer func() {
@@ -185,7 +248,7 @@ func (d *decoder) parse(data []byte) (root ast.Node) {
 				line, col = tk.Position.Line, tk.Position.Column
 			}
 		}
-		d.errAtPos(max(line, 1), max(col, 1), "", "invalid YAML: "+msg)
+		d.errAtPos(max(line, 1), max(col, 1), "", "invalid YAML: "+msg+syntaxHint(data, line))
 		return nil
 	}
 	var docs []*ast.DocumentNode

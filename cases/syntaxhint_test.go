@@ -1,0 +1,53 @@
+package cases
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestSyntaxErrorNamesCause breaks the embedded hopper in ways that the
+// YAML parser notices lines after the cause, and checks that the error
+// names the line of the cause.
+func TestSyntaxErrorNamesCause(t *testing.T) {
+	src, err := EmbeddedYAML("hopper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, old, new, want string
+	}{
+		{"key without colon", "    default: 0.015\n", "    default 0.015\n", "`default 0.015`, has no ':' after its key"},
+		{"open double quote", "    description: diameter of the circular orifice", `    description: "diameter of the circular orifice`, "opens a quoted string that it does not close"},
+		{"open single quote", "description: shallow conical", "description: 'shallow conical", "opens a quoted string that it does not close"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(string(src), tc.old) {
+				t.Fatalf("the hopper case has no %q to break", tc.old)
+			}
+			bad := strings.Replace(string(src), tc.old, tc.new, 1)
+			causeLine := 1 + strings.Count(bad[:strings.Index(bad, tc.new)], "\n")
+			_, err := LoadBytes("bad.yaml", []byte(bad), "", Options{})
+			if err == nil {
+				t.Fatal("the broken case loaded")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "invalid YAML") || !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q; want an invalid-YAML error containing %q", msg, tc.want)
+			}
+			if want := "(line " + strconv.Itoa(causeLine) + ","; !strings.Contains(msg, want) {
+				t.Errorf("error %q does not name line %d, where the cause is", msg, causeLine)
+			}
+		})
+	}
+}
+
+// TestSyntaxHintQuietOnValidLines checks that well-formed lines before an
+// error give no hint, so that the hint does not send users to a line
+// that is fine.
+func TestSyntaxHintQuietOnValidLines(t *testing.T) {
+	src := "name: x\ndescription: \"quoted: with colon\" # note 'a\nitems:\n  - one two\n  - [1, 2]\nlabel: it's fine\nbroken: ]\n"
+	if h := syntaxHint([]byte(src), 7); h != "" {
+		t.Errorf("syntaxHint = %q; want none", h)
+	}
+}
