@@ -13,7 +13,9 @@ package pipeline
 // that took 20 minutes on a loaded 2-core machine, so give -timeout 60m.
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,10 +23,36 @@ import (
 )
 
 // shippedCavityValues are the Reynolds numbers models/cavity was trained on.
-var shippedCavityValues = []float64{50, 60, 100, 125, 175, 200, 250, 350, 400}
+var shippedCavityValues = []float64{50, 60, 75, 90, 100, 125, 150, 175, 200, 225, 250, 275, 300, 325, 350, 375, 400}
+
+// blindCavityValues are Reynolds numbers inside the trained range and
+// between its training values, fixed before the shipped model was
+// trained and used for nothing else.
+var blindCavityValues = []float64{70, 140, 260, 335, 390}
+
+// safetensorsData returns the tensor bytes of a safetensors file: what
+// follows the 8-byte header length and the JSON header, so that two
+// files with the same weights compare equal whatever their metadata
+// (creation time, wall times).
+func safetensorsData(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 8 {
+		t.Fatalf("%s: %d bytes, too short for a safetensors file", path, len(b))
+	}
+	n := binary.LittleEndian.Uint64(b[:8])
+	if n > uint64(len(b)-8) {
+		t.Fatalf("%s: header length %d beyond the file's %d bytes", path, n, len(b))
+	}
+	return b[8+n:]
+}
 
 func TestShippedCavityModel(t *testing.T) {
-	model := "../models/cavity/model.safetensors"
+	const shipped = "../models/cavity/model.safetensors"
+	model := shipped
 	if os.Getenv("NEUSIM_TRAIN_CAVITY") == "1" {
 		model = filepath.Join(t.TempDir(), "model.safetensors")
 		opt := DefaultFluidTrainOptions()
@@ -35,11 +63,16 @@ func TestShippedCavityModel(t *testing.T) {
 		if _, err := TrainFluid(context.Background(), opt); err != nil {
 			t.Fatal(err)
 		}
+		// The same seed must give the same weights whatever the number of
+		// workers, so the retrained model must be the shipped one.
+		if !bytes.Equal(safetensorsData(t, model), safetensorsData(t, shipped)) {
+			t.Errorf("retrained weights differ from %s", shipped)
+		}
 	}
 
 	// Held-out values inside the trained range must meet the 5 % bar on
 	// both steady centreline profiles.
-	for _, re := range []float64{75, 150, 300} {
+	for _, re := range blindCavityValues {
 		rep, err := CompareFluid(context.Background(), "cavity", []string{fmt.Sprintf("reynolds=%g", re)}, model, t.TempDir(), FluidCompareOptions{})
 		if err != nil {
 			t.Fatal(err)

@@ -52,7 +52,7 @@ func DefaultFluidTrainOptions() FluidTrainOptions {
 	return FluidTrainOptions{
 		Seed:  1,
 		Model: surrogate.Config{Latent: 32, Steps: 3, Heads: 4, Memory: surrogate.MemoryMLSTM},
-		Train: surrogate.TrainConfig{Iterations: 2000, Batch: 2, Window: 3, BurnIn: 2, Noise: 0.1, Pushforward: true,
+		Train: surrogate.TrainConfig{Iterations: 5000, Batch: 2, Window: 3, BurnIn: 2, Noise: 0.1, Pushforward: true,
 			LRStart: 3e-3, LREnd: 3e-5, Schedule: surrogate.ScheduleCosine},
 	}
 }

@@ -92,7 +92,8 @@ every training value of the case's parameters (--values NAME=V1,V2,...,
 default --variants values spaced evenly in log scale over the range), the
 grid nodes are grouped into super-nodes of about --target nodes (default
 9), and the graph network with mLSTM memory learns to advance their
-velocity by one surrogate step of five flow-through times (5 L / U). --out
+velocity by one surrogate step of five flow-through times (5 L / U), for
+--iterations iterations (default 5000 for fluid cases). --out
 receives model.safetensors, metadata.json and model.train.json; --data,
 --jobs and --resume do not apply.`,
 		Flags: append(caseFlags(),
