@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/neusim/neusim/internal/buildversion"
 	"github.com/neusim/neusim/kernels"
 )
 
@@ -160,17 +160,6 @@ func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, 
 	return m, meta, nil
 }
 
-// buildVersion returns the module version and VCS revision of the binary.
-func buildVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" {
-			v += "+" + s.Value
-		}
-	}
-	return v
-}
+// buildVersion returns the neusim version of the binary, as "neusim
+// version" and "neusim solvers" print it.
+func buildVersion() string { return buildversion.String() }

@@ -108,6 +108,6 @@ func LoadWeights(path string, b kernels.Backend, cfg Config, tensors []NamedTens
 	return m, nil
 }
 
-// BuildVersion returns the module version and VCS revision of the running
-// binary, as checkpoints record it.
+// BuildVersion returns the neusim version of the running binary, as
+// checkpoints record it.
 func BuildVersion() string { return buildVersion() }
