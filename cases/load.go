@@ -173,9 +173,8 @@ func syntaxHint(data []byte, line int) string {
 		return ""
 	}
 	// An open quote takes in every line up to the error, so any earlier
-	// line may hold it.
-	first := max(0, line-40)
-	for i := line - 2; i >= first; i-- {
+	// line may hold it; the nearest one is named.
+	for i := line - 2; i >= 0; i-- {
 		text := strings.TrimSpace(lines[i])
 		_, value, ok := strings.Cut(strings.TrimPrefix(text, "- "), ": ")
 		if !ok {
@@ -189,9 +188,12 @@ func syntaxHint(data []byte, line int) string {
 			return fmt.Sprintf(" (line %d, `%s`, opens a quoted string that it does not close)", i+1, text)
 		}
 	}
-	// A key without ':' is searched for back to the nearest line that
-	// reads as "key: value" or "key:".
-	for i := line - 2; i >= first; i-- {
+	// A key without ':' is looked for on the error's line, then back to
+	// the nearest line that reads as "key: value" or "key:".
+	if text := strings.TrimSpace(stripComment(lines[line-1])); missingColon(text) {
+		return fmt.Sprintf(" (line %d, `%s`, has no ':' after its key)", line, text)
+	}
+	for i := line - 2; i >= max(0, line-40); i-- {
 		text := strings.TrimSpace(stripComment(lines[i]))
 		if text == "" {
 			continue
@@ -200,11 +202,20 @@ func syntaxHint(data []byte, line int) string {
 		if strings.Contains(item, ": ") || strings.HasSuffix(item, ":") {
 			return ""
 		}
-		if !strings.Contains(item, ":") && !strings.HasPrefix(text, "-") && !strings.ContainsAny(item[:1], "[{\"'") && strings.Contains(item, " ") {
+		if missingColon(text) {
 			return fmt.Sprintf(" (line %d, `%s`, has no ':' after its key)", i+1, text)
 		}
 	}
 	return ""
+}
+
+// missingColon reports whether a trimmed line without its comment reads
+// as a key and a value with the ':' between them left out.
+func missingColon(text string) bool {
+	if text == "" || strings.HasPrefix(text, "-") || strings.Contains(text, ":") {
+		return false
+	}
+	return !strings.ContainsAny(text[:1], "[{\"'") && strings.Contains(text, " ")
 }
 
 // stripComment removes a '#' comment that is not inside quotes.

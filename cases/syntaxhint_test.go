@@ -20,6 +20,8 @@ func TestSyntaxErrorNamesCause(t *testing.T) {
 		{"key without colon", "    default: 0.015\n", "    default 0.015\n", "`default 0.015`, has no ':' after its key"},
 		{"open double quote", "    description: diameter of the circular orifice", `    description: "diameter of the circular orifice`, "opens a quoted string that it does not close"},
 		{"open single quote", "description: shallow conical", "description: 'shallow conical", "opens a quoted string that it does not close"},
+		{"open quote far above", "    description: sliding friction", `    description: "sliding friction`, "opens a quoted string that it does not close"},
+		{"colon missing on the error line", "    poisson: 0.22\n", "    poisson 0.22\n", "`poisson 0.22`, has no ':' after its key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(string(src), tc.old) {
