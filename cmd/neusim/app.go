@@ -89,7 +89,7 @@ parameters; standard cases are embedded (see "neusim cases"). Units are
 SI everywhere: m, s, kg, Pa, rad.`,
 		Writer:                 env.stdout,
 		ErrWriter:              env.stderr,
-		HideVersion:            true,
+		Version:                versionString(),
 		UseShortOptionHandling: true,
 		// --param friction=0.2,0.35 carries commas inside one value.
 		DisableSliceFlagSeparator: true,

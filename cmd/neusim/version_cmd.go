@@ -21,6 +21,17 @@ func versionString() string {
 	return buildversion.String()
 }
 
+// versionLine is what "neusim version" and "neusim --version" print.
+func versionLine() string {
+	return fmt.Sprintf("neusim %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func init() {
+	// The printer is a package variable of urfave/cli; it is set once
+	// here, not per App, so that parallel tests do not race on it.
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprint(c.App.Writer, versionLine()) }
+}
+
 func versionCommand(env *environment) *cli.Command {
 	return &cli.Command{
 		Name:        "version",
@@ -28,7 +39,7 @@ func versionCommand(env *environment) *cli.Command {
 		ArgsUsage:   " ",
 		Description: `Prints the neusim version, the Go version and the operating system and architecture. Include this line in bug reports.`,
 		Action: func(c *cli.Context) error {
-			_, err := fmt.Fprintf(env.stdout, "neusim %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			_, err := fmt.Fprint(env.stdout, versionLine())
 			return err
 		},
 	}
