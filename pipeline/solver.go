@@ -127,6 +127,9 @@ func (s *Solver) Metadata() surrogate.Metadata { return s.meta }
 // called concurrently on one Solver when they are used.
 func (s *Solver) LastRun() RunStats { return s.last }
 
+// Path returns the checkpoint file the solver was loaded from.
+func (s *Solver) Path() string { return s.path }
+
 // Close releases the model's compute backend.
 func (s *Solver) Close() { s.b.Close() }
 
@@ -216,7 +219,9 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 		}
 	}
 	if r.lost > 0 {
-		s.log.Warn("pipeline: particles left the domain other than through an outlet", "count", r.lost, "mass_kg", r.lostMass)
+		// Info, not Warn: callers see the count in LastRun and the frames,
+		// and the neusim command warns about it for every solver.
+		s.log.Info("pipeline: particles left the domain other than through an outlet", "count", r.lost, "mass_kg", r.lostMass)
 	}
 	s.log.Info("pipeline: surrogate run done", "coarse_steps", total, "regroupings", r.regroups, "particles", r.frame.Len(), "wall_s", time.Since(start).Seconds())
 	return nil

@@ -31,7 +31,9 @@ type fluidSummary struct {
 	Steps      int64                 `json:"steps"`
 	SimTime    float64               `json:"simulated_time_s"`
 	Nodes      int                   `json:"nodes"`
-	MLUPS      float64               `json:"million_lattice_updates_per_second"`
+	MLUPS      float64               `json:"million_lattice_updates_per_second,omitempty"` // lbm only
+	Model      string                `json:"model,omitempty"`                              // surrogate only: the checkpoint
+	Steady     *bool                 `json:"steady,omitempty"`                             // surrogate only: stopped at its steady-state test
 	Frames     int                   `json:"frames"`
 
 	// Velocity profiles of the last frame along the centrelines of the
@@ -57,11 +59,14 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		return fmt.Errorf("run: %w", err)
 	}
 	var sur *pipeline.FluidSolver
+	var modelPath string
 	if solverName == "surrogate" {
 		model, err := modelFor(c, cs)
 		if err != nil {
 			return fmt.Errorf("run --solver surrogate: %w", err)
 		}
+		modelPath = model
+		env.log.Info("surrogate model", "path", model)
 		if sur, err = pipeline.NewFluidSolver(model, pipeline.FluidSolverOptions{Workers: c.Int("workers"), Logger: env.log}); err != nil {
 			return fmt.Errorf("run --solver surrogate: %w", err)
 		}
@@ -136,6 +141,10 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 	}
 	if runErr != nil {
 		sum.Error = runErr.Error()
+	}
+	if sur != nil {
+		steady := sur.LastRun().Steady
+		sum.Model, sum.Steady = modelPath, &steady
 	}
 	if wall > 0 && sur == nil {
 		sum.MLUPS = float64(cfg.Grid.Len()) * float64(last.Step) / wall.Seconds() / 1e6

@@ -184,7 +184,7 @@ func runCase(c *cli.Context, env *environment) error {
 	}
 	sum := newSummary(cs, solver.Name(), rec, last, wall, runErr)
 	if ps, ok := solver.(*pipeline.Solver); ok {
-		sum.setSurrogate(ps.LastRun())
+		sum.setSurrogate(ps.Path(), ps.LastRun())
 	}
 	if sum.Lost > 0 {
 		env.log.Warn("particles vanished without passing through an outlet (they left the domain or the solver dropped them)",
@@ -242,6 +242,7 @@ func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) 
 		if err != nil {
 			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
+		env.log.Info("surrogate model", "path", model)
 		return s, nil
 	default:
 		return pluginSolver(c, env, name)

@@ -39,6 +39,7 @@ type runSummary struct {
 // the surrogate's steps, whose counts and costs differ by orders of
 // magnitude; summary.json's steps is their sum.
 type surrogatePhases struct {
+	Model          string  `json:"model"`      // the checkpoint
 	HandoverS      float64 `json:"handover_s"` // simulated time the surrogate took over, s
 	DEMSteps       int64   `json:"dem_steps"`
 	DEMWallS       float64 `json:"dem_wall_time_s"`
@@ -50,8 +51,8 @@ type surrogatePhases struct {
 // setSurrogate records the phases of a surrogate run. The particle-steps
 // per second of a run that is mostly surrogate steps would compare
 // nothing with a numerical solver's, so it is left out.
-func (s *runSummary) setSurrogate(st pipeline.RunStats) {
-	s.Surrogate = &surrogatePhases{HandoverS: st.Handover, DEMSteps: st.DEMSteps, DEMWallS: st.DEMWallS,
+func (s *runSummary) setSurrogate(model string, st pipeline.RunStats) {
+	s.Surrogate = &surrogatePhases{Model: model, HandoverS: st.Handover, DEMSteps: st.DEMSteps, DEMWallS: st.DEMWallS,
 		SurrogateSteps: st.CoarseSteps, SurrogateDt: st.Dt, Regroupings: st.Regroupings}
 	s.Throughput = 0
 }

@@ -59,7 +59,9 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 		return "", fmt.Errorf("no model given and none for case %s under %s=%s (looked for %s): set %s to the folder that holds one folder per case (a checkout's models/), or train one with \"neusim train %s\" and pass --model",
 			cs.Name, modelsDirEnv, dir, path, modelsDirEnv, cs.Name)
 	}
-	return "", fmt.Errorf("no model given and none shipped for case %s at %s: train one with \"neusim train %s\" and pass --model, or set %s to the folder that holds one folder per case (a checkout's models/)", cs.Name, path, cs.Name, modelsDirEnv)
+	wd, _ := os.Getwd()
+	return "", fmt.Errorf("no model given and none found for case %s at %s under the working directory %s: run from the checkout's root, set %s to its models/ folder, "+
+		"or pass --model; if no model ships for the case, train one with \"neusim train %s\"", cs.Name, path, wd, modelsDirEnv, cs.Name)
 }
 
 func modelFlag() cli.Flag {
@@ -191,7 +193,7 @@ func train(c *cli.Context, env *environment) error {
 func compareCommand(env *environment) *cli.Command {
 	return &cli.Command{
 		Name:      "compare",
-		Usage:     "run the surrogate and the DEM solver (or --solver and --reference) on one variant and report the differences",
+		Usage:     "run the surrogate and its numerical solver (DEM, or LBM for fluid cases; or --solver and --reference) on one variant and report the differences",
 		ArgsUsage: "[CASE]",
 		Description: `Runs the DEM solver and the surrogate (--model, default the model shipped
 for the case) on the same variant of CASE and writes into --out:
