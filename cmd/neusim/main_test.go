@@ -178,3 +178,16 @@ func TestModelsDirEnv(t *testing.T) {
 		t.Errorf("%s naming a model's folder: exit %d, stderr %q; want a failure that says to name the models folder or pass --model", modelsDirEnv, code, errs)
 	}
 }
+
+func TestVersionFlagMatchesCommand(t *testing.T) {
+	code, want, _ := runCLI(t, "version")
+	if code != exitOK || !strings.HasPrefix(want, "neusim ") {
+		t.Fatalf("neusim version: exit %d, output %q", code, want)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		code, got, errs := runCLI(t, flag)
+		if code != exitOK || got != want {
+			t.Errorf("neusim %s: exit %d, output %q, stderr %q; want %q as neusim version prints", flag, code, got, errs, want)
+		}
+	}
+}
