@@ -44,6 +44,9 @@ type Fluid struct {
 	CharacteristicSpeed float64
 	// MaxMach is the largest lattice Mach number accepted, default 0.3.
 	MaxMach float64
+	// MaxMachSet is whether the case file gives max_mach: a case that
+	// states its limit accepts Mach numbers above 0.1 without a warning.
+	MaxMachSet bool
 
 	// SteadyTolerance, when positive, stops the run once no velocity
 	// component changes by more than this fraction of the largest speed
@@ -127,6 +130,7 @@ func (d *decoder) fluid(top *mapping) *Fluid {
 		MaxMach: fm.opt("max_mach", 0.3, rule{func(v float64) bool { return v > 0 && v < 1 },
 			"the largest lattice Mach number must be in (0, 1); below 0.1 compressibility errors stay under about 1 percent"}),
 	}
+	f.MaxMachSet = fm.has("max_mach")
 	d.fluidGrid(fm, f)
 
 	interval := nonNegative("the output interval (s; 0 writes the first and last frame only)")

@@ -146,6 +146,10 @@ type Config struct {
 	// before the run, default 0.3. Compressibility errors grow as Mach^2:
 	// below 0.1 they are under about 1 percent.
 	MaxMach float64
+	// WarnMach is the lattice Mach number above which New logs a
+	// warning, default 0.1. A case that states its own max_mach sets it
+	// to that limit, since it has accepted the larger error.
+	WarnMach float64
 
 	// SteadyTolerance, when positive, stops the run early once the flow is
 	// steady: when the largest change of any velocity component over
@@ -342,8 +346,13 @@ func (c *Config) validateStability(warn bool) error {
 	}
 	// The slack keeps time_step: auto at exactly Mach 0.1 from warning
 	// because of rounding.
-	if mach > 0.1*(1+1e-9) {
-		log.Warn("lbm: lattice Mach number above 0.1, compressibility errors may exceed 1 percent", "mach", mach)
+	warnMach := c.WarnMach
+	if warnMach == 0 {
+		warnMach = 0.1
+	}
+	if mach > warnMach*(1+1e-9) {
+		log.Warn("lbm: lattice Mach number above 0.1, compressibility errors may exceed 1 percent; "+
+			"lower the time step, or set the accepted limit (max_mach in a case file)", "mach", mach)
 	}
 	return nil
 }

@@ -292,3 +292,26 @@ func TestTimeStepHelpers(t *testing.T) {
 		t.Errorf("Mach at TimeStepForMach(0.1) = %g, want 0.1", mach)
 	}
 }
+
+// TestMachWarningUnlessLimitSet checks that a lattice Mach number above
+// 0.1 is warned about once per solver by default, and not when WarnMach
+// raises the limit.
+func TestMachWarningUnlessLimitSet(t *testing.T) {
+	for _, warnMach := range []float64{0, 0.2} {
+		cfg := smallConfig(t)
+		cfg.CharacteristicSpeed = 1e-3 // lattice speed 0.1, Mach 0.173
+		cfg.WarnMach = warnMach
+		var buf bytes.Buffer
+		cfg.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+		if _, err := New(cfg); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if warnMach == 0 {
+			want = 1
+		}
+		if got := strings.Count(buf.String(), "lattice Mach number above 0.1"); got != want {
+			t.Errorf("WarnMach %g: %d Mach warnings, want %d; log %q", warnMach, got, want, buf.String())
+		}
+	}
+}

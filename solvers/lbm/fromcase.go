@@ -53,6 +53,9 @@ func ConfigFromCase(c *cases.Case, workers int, logger *slog.Logger) (Config, er
 		Workers:             workers,
 		Logger:              logger,
 	}
+	if f.MaxMachSet {
+		cfg.WarnMach = cfg.MaxMach
+	}
 	if u := f.InitialVelocity; u != (r3.Vec{}) {
 		cfg.Initial = func(r3.Vec) (r3.Vec, float64) { return u, 0 }
 	}

@@ -1,7 +1,9 @@
 package lbm
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"math"
 	"strings"
 	"testing"
@@ -252,5 +254,41 @@ fluid:
 	// Rows y = 0.005 and 0.015 m behind the floor and a 2 x 2 block.
 	if want := 2*10 + 4; g.SolidCount() != want {
 		t.Errorf("%d solid nodes, want %d", g.SolidCount(), want)
+	}
+}
+
+// TestCaseMaxMachSilencesWarning runs the embedded cavity (Mach 0.17)
+// with and without its max_mach line: a case that states its limit gets
+// no Mach warning, one that does not gets one.
+func TestCaseMaxMachSilencesWarning(t *testing.T) {
+	src, err := cases.EmbeddedYAML("cavity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = "  max_mach: 0.2\n"
+	if !strings.Contains(string(src), line) {
+		t.Fatalf("the cavity case has no %q line", line)
+	}
+	for _, stated := range []bool{true, false} {
+		text := string(src)
+		if !stated {
+			text = strings.Replace(text, line, "", 1)
+		}
+		c, err := cases.LoadBytes("cavity.yaml", []byte(text), "", cases.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		cfg, err := ConfigFromCase(c, 1, slog.New(slog.NewTextHandler(&buf, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := New(cfg); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Count(buf.String(), "lattice Mach number above 0.1")
+		if want := map[bool]int{true: 0, false: 1}[stated]; got != want {
+			t.Errorf("max_mach stated %v: %d Mach warnings, want %d", stated, got, want)
+		}
 	}
 }
