@@ -138,7 +138,7 @@ func (s *FluidSolver) checkCase(c *cases.Case, warn bool) (lbm.Config, error) {
 	}
 	for name, r := range s.meta.ParamRanges {
 		if v := c.Values[name]; v < r[0] || v > r[1] {
-			s.log.Warn("parameter outside the range the fluid model was trained on; expect larger errors and check with \"neusim compare\"",
+			s.log.Warn("parameter outside the range the fluid model was trained on; expect larger errors (\"neusim compare\" measures them)",
 				"parameter", name, "value", v, "trained_min", r[0], "trained_max", r[1])
 		}
 	}
