@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"image/color"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/neusim/neusim/cases"
@@ -43,13 +46,16 @@ type Profile struct {
 // errors sum over the x velocity along the vertical centreline and the y
 // velocity along the horizontal one (see Centrelines).
 type FluidCompareReport struct {
-	Case      string             `json:"case"`
-	Set       []string           `json:"set,omitempty"`
-	Values    map[string]float64 `json:"values"`
-	Model     string             `json:"model"`
-	GridNodes [3]int             `json:"grid_nodes"`
-	StepS     float64            `json:"surrogate_step_s"` // surrogate time step, s
-	LBMStepS  float64            `json:"lbm_step_s"`       // lattice time step, s
+	Case   string             `json:"case"`
+	Set    []string           `json:"set,omitempty"`
+	Values map[string]float64 `json:"values"`
+	Model  string             `json:"model"`
+	// Outside lists the parameters whose value lies outside the range
+	// the model was trained on, each as "NAME=VALUE (trained MIN to MAX)".
+	Outside   []string `json:"outside_trained_range,omitempty"`
+	GridNodes [3]int   `json:"grid_nodes"`
+	StepS     float64  `json:"surrogate_step_s"` // surrogate time step, s
+	LBMStepS  float64  `json:"lbm_step_s"`       // lattice time step, s
 
 	LBMTime       float64 `json:"lbm_time_s"` // simulated time where LBM stopped (steady or the duration), s
 	LBMSteps      int64   `json:"lbm_steps"`
@@ -145,6 +151,11 @@ func CompareFluid(ctx context.Context, caseName string, set []string, modelPath,
 		return nil, err
 	}
 	rep.Case, rep.Set, rep.Values, rep.Model = c.Name, set, c.Values, modelPath
+	for _, name := range slices.Sorted(maps.Keys(sur.meta.ParamRanges)) {
+		if r, v := sur.meta.ParamRanges[name], c.Values[name]; v < r[0] || v > r[1] {
+			rep.Outside = append(rep.Outside, fmt.Sprintf("%s=%g (trained %g to %g)", name, v, r[0], r[1]))
+		}
+	}
 	rep.GridNodes, rep.StepS, rep.LBMStepS = cfg.Grid.Dims, dt, cfg.TimeStep
 	rep.LBMTime, rep.LBMSteps = l.time[len(l.time)-1], lbmSteps
 	st := sur.LastRun()
@@ -327,6 +338,10 @@ func (rep *FluidCompareReport) Markdown() string {
 	s := fmt.Sprintf("# Fluid surrogate against LBM: %s\n\n", rep.Case)
 	s += fmt.Sprintf("Parameters: %s. Model: `%s`. Grid %d x %d nodes; LBM step %.4g s, surrogate step %.4g s.\n\n",
 		FormatValues(rep.Values), rep.Model, rep.GridNodes[0], rep.GridNodes[1], rep.LBMStepS, rep.StepS)
+	if len(rep.Outside) > 0 {
+		s += fmt.Sprintf("**Outside the trained range:** %s. The model extrapolates here; expect larger errors than inside the range.\n\n",
+			strings.Join(rep.Outside, ", "))
+	}
 	steady := "the duration"
 	if rep.Steady {
 		steady = "its steady-state test"

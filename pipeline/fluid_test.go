@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -191,5 +192,23 @@ func TestFluidChainTiny(t *testing.T) {
 	}
 	if !(cmp.Speedup > 0) || cmp.SurrogateStep < 1 {
 		t.Errorf("speed-up %g after %d surrogate steps, want a positive speed-up and at least one step", cmp.Speedup, cmp.SurrogateStep)
+	}
+	if len(cmp.Outside) != 0 {
+		t.Errorf("Re 100, the training value, reported outside the trained range: %v", cmp.Outside)
+	}
+
+	// The model saw Re 100 only, so Re 120 lies outside its trained
+	// range though inside the case's, and the report must say so.
+	out = filepath.Join(dir, "compare120")
+	cmp, err = CompareFluid(context.Background(), tinyCavity, []string{"reynolds=120"}, model, out, FluidCompareOptions{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "reynolds=120 (trained 100 to 100)"; len(cmp.Outside) != 1 || cmp.Outside[0] != want || !strings.Contains(string(md), want) {
+		t.Errorf("Re 120: outside %v and report.md %q; want %q in both", cmp.Outside, md, want)
 	}
 }
