@@ -53,7 +53,7 @@ solver into a plugin.`,
 			}
 			fmt.Fprintf(tw, "liggghts\t%s\t%s\tLIGGGHTS run on a translated input script, as a reference DEM code\n", lv, avail)
 			fmt.Fprintf(tw, "lbm\t%s\tyes (built in)\tlattice Boltzmann D2Q9/D3Q19, BGK or TRT, for fluid cases (cavity, cylinder)\n", versionString())
-			fmt.Fprintf(tw, "surrogate\t%s\tyes, with a trained model\tgraph network with xLSTM memory on coarse entities, after a DEM settling phase (--model)\n", versionString())
+			fmt.Fprintf(tw, "surrogate\t%s\tyes, with a trained model\tgraph network with xLSTM memory on coarse entities after a DEM settling phase, or on super-nodes of a fluid grid (--model)\n", versionString())
 			for _, p := range plugins {
 				name := pluginListName(p.found.Name)
 				if p.err != nil {
@@ -77,7 +77,7 @@ solver into a plugin.`,
 			fmt.Fprintf(tw, "  dem\t%s\n", particles)
 			fmt.Fprintf(tw, "  liggghts\t%s\n", particles)
 			fmt.Fprintf(tw, "  lbm\t%s\n", sdk.FeatureFluid)
-			fmt.Fprintf(tw, "  surrogate\t%s (the cases its model was trained on)\n", sdk.FeatureParticles)
+			fmt.Fprintf(tw, "  surrogate\t%s, fluid (the case its model was trained on)\n", sdk.FeatureParticles)
 			for _, p := range plugins {
 				if p.err == nil {
 					fmt.Fprintf(tw, "  %s\t%s\n", pluginListName(p.found.Name), strings.Join(p.info.Features, ", "))
