@@ -315,15 +315,31 @@ func TestSearchMatchesBruteScan(t *testing.T) {
 		"box":   boxMesh(6),
 		"large": randomSoup(300, 0.4, rng),
 	}
-	for name, tris := range meshes {
+	// A fixed order and a generator per mesh give every subtest the same
+	// points on every run; ranging over the map with one shared generator
+	// gave each mesh other points from run to run.
+	for k, name := range []string{"soup", "wavy", "box", "large"} {
+		tris := meshes[name]
+		rng := rand.New(rand.NewPCG(13, uint64(k)))
 		t.Run(name, func(t *testing.T) {
 			m := mustTriMesh(t, tris)
 			if m.index == nil || m.tree == nil {
 				t.Fatal("mesh has no grid or tree")
 			}
+			// Points fill the mesh's bounding box grown by 0.15, so that
+			// flat meshes such as the wavy sheet are touched often enough.
+			lo, hi := tris[0][0], tris[0][0]
+			for _, tri := range tris {
+				for _, v := range tri {
+					lo = r3.Vec{X: min(lo.X, v.X), Y: min(lo.Y, v.Y), Z: min(lo.Z, v.Z)}
+					hi = r3.Vec{X: max(hi.X, v.X), Y: max(hi.Y, v.Y), Z: max(hi.Z, v.Z)}
+				}
+			}
+			grow := r3.Vec{X: 0.15, Y: 0.15, Z: 0.15}
+			lo, hi = r3.Sub(lo, grow), r3.Add(hi, grow)
 			touching := 0
 			for i := 0; i < 1000; i++ {
-				p := randomPoint(rng, r3.Vec{X: -0.2, Y: -0.2, Z: -0.2}, r3.Vec{X: 1.2, Y: 1.2, Z: 1.2})
+				p := randomPoint(rng, lo, hi)
 				r := 0.01 + 0.1*rng.Float64()
 				got := m.contacts(p, r, nil)
 				want := m.contactsBrute(p, r, nil)
@@ -345,6 +361,7 @@ func TestSearchMatchesBruteScan(t *testing.T) {
 					t.Fatalf("p %v: tree nearest %v at %g, brute scan %v at %g", p, point, d, bp, bd)
 				}
 			}
+			t.Logf("%d of 1000 spheres touched the mesh", touching)
 			if touching < 50 {
 				t.Fatalf("only %d of the spheres touched the mesh", touching)
 			}
