@@ -61,14 +61,8 @@ func (d *decoder) fluidObservables(top *mapping, f *Fluid) {
 		if om == nil {
 			continue
 		}
-		o := FluidObservable{
-			Name: om.str("name", "", true),
-			Type: om.choice("type", "", true, FluidObsForce, FluidObsPressureDifference, FluidObsProfile),
-		}
-		if o.Name != "" && seen[o.Name] {
-			d.errAt(om.lookup("name"), joinPath(path, "name"), "observable name %q is used twice", o.Name)
-		}
-		seen[o.Name] = true
+		var o FluidObservable
+		o.Name, o.Type = d.observableNameType(om, path, seen, FluidObsForce, FluidObsPressureDifference, FluidObsProfile)
 		if o.Type == "" {
 			continue
 		}

@@ -63,14 +63,8 @@ func (d *decoder) observables(top *mapping, outs []Outlet) []Observable {
 		if om == nil {
 			continue
 		}
-		o := Observable{
-			Name: om.str("name", "", true),
-			Type: om.choice("type", "", true, ObsOutletMass, ObsPlaneMass, ObsKineticEnergy, ObsCenterOfMass, ObsRegionMass, ObsRunout),
-		}
-		if o.Name != "" && seen[o.Name] {
-			d.errAt(om.lookup("name"), joinPath(path, "name"), "observable name %q is used twice", o.Name)
-		}
-		seen[o.Name] = true
+		var o Observable
+		o.Name, o.Type = d.observableNameType(om, path, seen, ObsOutletMass, ObsPlaneMass, ObsKineticEnergy, ObsCenterOfMass, ObsRegionMass, ObsRunout)
 		if o.Type == "" {
 			continue
 		}
@@ -93,4 +87,17 @@ func (d *decoder) observables(top *mapping, outs []Outlet) []Observable {
 		obs = append(obs, o)
 	}
 	return obs
+}
+
+// observableNameType reads the name and type of an observable entry and
+// reports a name that an earlier entry in seen already uses. The type is
+// "" when it is missing or not one of types, which is reported too.
+func (d *decoder) observableNameType(om *mapping, path string, seen map[string]bool, types ...string) (name, typ string) {
+	name = om.str("name", "", true)
+	typ = om.choice("type", "", true, types...)
+	if name != "" && seen[name] {
+		d.errAt(om.lookup("name"), joinPath(path, "name"), "observable name %q is used twice", name)
+	}
+	seen[name] = true
+	return name, typ
 }
