@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/internal/buildversion"
 	"github.com/neusim/neusim/kernels"
 	"github.com/neusim/neusim/mesh"
 	"github.com/neusim/neusim/solvers/lbm"
@@ -176,7 +177,7 @@ func newFluidMeta(c *cases.Case, opt FluidTrainOptions) (*FluidMeta, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta := &FluidMeta{Format: FluidFormat, Version: FluidFormatVersion, NeusimVersion: surrogate.BuildVersion(),
+	meta := &FluidMeta{Format: FluidFormat, Version: FluidFormatVersion, NeusimVersion: buildversion.String(),
 		Settings: opt.Settings, Case: c.Name, CaseHash: hash, Solver: "lbm", Seed: opt.Seed,
 		ParamRanges: map[string][2]float64{}, TrainValues: opt.Values}
 	for name := range opt.Values[0] {

@@ -77,7 +77,7 @@ func SaveCheckpoint(path string, b kernels.Backend, m *Model[float32], meta Meta
 		meta.Created = time.Now().UTC().Format(time.RFC3339)
 	}
 	if meta.NeusimVersion == "" {
-		meta.NeusimVersion = buildVersion()
+		meta.NeusimVersion = buildversion.String()
 	}
 	js, err := json.Marshal(meta)
 	if err != nil {
@@ -159,7 +159,3 @@ func LoadCheckpoint(path string, b kernels.Backend) (*Model[float32], Metadata, 
 	}
 	return m, meta, nil
 }
-
-// buildVersion returns the neusim version of the binary, as "neusim
-// version" and "neusim solvers" print it.
-func buildVersion() string { return buildversion.String() }

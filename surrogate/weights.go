@@ -107,7 +107,3 @@ func LoadWeights(path string, b kernels.Backend, cfg Config, tensors []NamedTens
 	}
 	return m, nil
 }
-
-// BuildVersion returns the neusim version of the running binary, as
-// checkpoints record it.
-func BuildVersion() string { return buildVersion() }
