@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"image/color"
 	"log/slog"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,10 +149,9 @@ func CompareFluid(ctx context.Context, caseName string, set []string, modelPath,
 		return nil, err
 	}
 	rep.Case, rep.Set, rep.Values, rep.Model = c.Name, set, c.Values, modelPath
-	for _, name := range slices.Sorted(maps.Keys(sur.meta.ParamRanges)) {
-		if r, v := sur.meta.ParamRanges[name], c.Values[name]; v < r[0] || v > r[1] {
-			rep.Outside = append(rep.Outside, fmt.Sprintf("%s=%g (trained %g to %g)", name, v, r[0], r[1]))
-		}
+	for _, name := range sur.meta.outsideTrained(c.Values) {
+		r := sur.meta.ParamRanges[name]
+		rep.Outside = append(rep.Outside, fmt.Sprintf("%s=%g (trained %g to %g)", name, c.Values[name], r[0], r[1]))
 	}
 	rep.GridNodes, rep.StepS, rep.LBMStepS = cfg.Grid.Dims, dt, cfg.TimeStep
 	rep.LBMTime, rep.LBMSteps = l.time[len(l.time)-1], lbmSteps

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/spatial/r3"
 
@@ -316,6 +318,18 @@ func fluidParamFeatures(meta *FluidMeta, values map[string]float64) []float64 {
 func fluidModelConfig(cfg surrogate.Config, p int) surrogate.Config {
 	cfg.NodeIn, cfg.EdgeIn, cfg.WallIn = 2+p+4+4*len(fluidFrequencies), fluidEdgeIn, fluidWallIn
 	return cfg.Defaults()
+}
+
+// outsideTrained returns, in name order, the parameters whose value in
+// values lies outside the range the model was trained on.
+func (m *FluidMeta) outsideTrained(values map[string]float64) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(m.ParamRanges)) {
+		if r, v := m.ParamRanges[name], values[name]; v < r[0] || v > r[1] {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // validate reports an inconsistent fluid metadata record.

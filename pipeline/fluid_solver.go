@@ -136,11 +136,10 @@ func (s *FluidSolver) checkCase(c *cases.Case, warn bool) (lbm.Config, error) {
 	if u := c.Fluid.CharacteristicSpeed; math.Abs(u-s.meta.Speed) > 1e-9*s.meta.Speed {
 		s.log.Warn("the case's characteristic speed differs from the model's velocity scale; velocities are scaled by the model's", "case_m_per_s", u, "model_m_per_s", s.meta.Speed)
 	}
-	for name, r := range s.meta.ParamRanges {
-		if v := c.Values[name]; v < r[0] || v > r[1] {
-			s.log.Warn("parameter outside the range the fluid model was trained on; expect larger errors (\"neusim compare\" measures them)",
-				"parameter", name, "value", v, "trained_min", r[0], "trained_max", r[1])
-		}
+	for _, name := range s.meta.outsideTrained(c.Values) {
+		r := s.meta.ParamRanges[name]
+		s.log.Warn("parameter outside the range the fluid model was trained on; expect larger errors (\"neusim compare\" measures them)",
+			"parameter", name, "value", c.Values[name], "trained_min", r[0], "trained_max", r[1])
 	}
 	return cfg, nil
 }
@@ -173,8 +172,8 @@ func (s *FluidSolver) Run(ctx context.Context, c *cases.Case, sink lbm.FieldSink
 		return fmt.Errorf("pipeline: fluid model %s has %d super-nodes and the grid of case %s groups into %d; the grouping changed since training, so train again",
 			s.path, s.meta.SuperNodes, c.Name, fg.group.Len())
 	}
-	// The solver only supplies the initial fields; its warnings about
-	// the lattice's Mach number and relaxation time do not apply to the
+	// The solver only supplies the initial fields. Its warnings about the
+	// lattice's Mach number and relaxation time do not apply to the
 	// surrogate's run.
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	init, err := lbm.New(cfg)
