@@ -147,8 +147,8 @@ type Config struct {
 	// below 0.1 they are under about 1 percent.
 	MaxMach float64
 	// WarnMach is the lattice Mach number above which New logs a
-	// warning, default 0.1. A case that states its own max_mach sets it
-	// to that limit, since it has accepted the larger error.
+	// warning, default 0.1. A case that sets max_mach raises it to that
+	// limit, because the case has accepted the larger error.
 	WarnMach float64
 
 	// SteadyTolerance, when positive, stops the run early once the flow is
@@ -245,7 +245,8 @@ func TimeStepForTau(dx, nu, tau float64) float64 { return (tau - 0.5) * dx * dx 
 // lattice Mach number mach on spacing dx in m: dt = mach c_s dx / speed.
 func TimeStepForMach(dx, speed, mach float64) float64 { return mach * math.Sqrt(csSq) * dx / speed }
 
-// validate checks c; with warn it also logs the warnings.
+// validate checks c and, with warn set, logs warnings about values
+// close to their limits.
 func (c *Config) validate(warn bool) error {
 	if c.Grid == nil {
 		return fmt.Errorf("lbm: Grid is nil: set the grid of fluid nodes")
@@ -351,8 +352,8 @@ func (c *Config) validateStability(warn bool) error {
 		warnMach = 0.1
 	}
 	if mach > warnMach*(1+1e-9) {
-		log.Warn("lbm: lattice Mach number above 0.1, compressibility errors may exceed 1 percent; "+
-			"lower the time step, or set the accepted limit (max_mach in a case file)", "mach", mach)
+		log.Warn(fmt.Sprintf("lbm: lattice Mach number above %g, compressibility errors may exceed 1 percent; "+
+			"lower the time step, or set the accepted limit (max_mach in a case file)", warnMach), "mach", mach)
 	}
 	return nil
 }
