@@ -162,18 +162,18 @@ func (d *decoder) decode(data []byte, opt Options) *Case {
 	return c
 }
 
-// syntaxHint names a line before line (1-based) that likely caused a
-// YAML syntax error the parser noticed only at line: a key without its
-// ':' or a quoted string left open. Both make the following lines read
-// as part of that line, so the parser stops further down. It returns ""
-// when no earlier line looks wrong.
+// syntaxHint returns a hint that names the likely cause of a YAML
+// syntax error that the parser reported at line (1-based). The causes it
+// looks for are a key without its ':' and a quoted string left open.
+// Both make the following lines read as part of that line, so the parser
+// stops further down. It returns "" when no line looks wrong.
 func syntaxHint(data []byte, line int) string {
 	lines := strings.Split(string(data), "\n")
 	if line < 2 || line > len(lines)+1 {
 		return ""
 	}
 	// An open quote takes in every line up to the error, so any earlier
-	// line may hold it; the nearest one is named.
+	// line may contain it. The nearest one is named.
 	for i := line - 2; i >= 0; i-- {
 		text := strings.TrimSpace(lines[i])
 		_, value, ok := strings.Cut(strings.TrimPrefix(text, "- "), ": ")

@@ -315,9 +315,9 @@ func TestSearchMatchesBruteScan(t *testing.T) {
 		"box":   boxMesh(6),
 		"large": randomSoup(300, 0.4, rng),
 	}
-	// A fixed order and a generator per mesh give every subtest the same
-	// points on every run; ranging over the map with one shared generator
-	// gave each mesh other points from run to run.
+	// A fixed order and one generator per mesh give every subtest the
+	// same points on every run. Map order is random, so one generator
+	// shared across a range over the map would not.
 	for k, name := range []string{"soup", "wavy", "box", "large"} {
 		tris := meshes[name]
 		rng := rand.New(rand.NewPCG(13, uint64(k)))

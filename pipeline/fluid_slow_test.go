@@ -10,9 +10,9 @@ package pipeline
 // Reynolds numbers it was not trained on, a minute or two on two cores.
 // With NEUSIM_TRAIN_CAVITY=1 it first trains the model again from
 // scratch with DefaultFluidTrainOptions, checks that its weights equal
-// the shipped ones byte for byte, and checks that model instead; that
-// took 28 minutes with two workers on a 2-core machine shared with
-// other jobs, so give -timeout 80m.
+// the shipped ones byte for byte, and then checks that model. Training
+// took 28 minutes with two workers on a 2-core machine shared with other
+// jobs, so give -timeout 80m.
 
 import (
 	"bytes"

@@ -198,7 +198,7 @@ func TestFluidChainTiny(t *testing.T) {
 	}
 
 	// The model saw Re 100 only, so Re 120 lies outside its trained
-	// range though inside the case's, and the report must say so.
+	// range though inside the case's, and the report must mark it.
 	out = filepath.Join(dir, "compare120")
 	cmp, err = CompareFluid(context.Background(), tinyCavity, []string{"reynolds=120"}, model, out, FluidCompareOptions{Workers: 1})
 	if err != nil {

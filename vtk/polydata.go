@@ -9,7 +9,7 @@ import (
 )
 
 // particleUnits lists the SI unit of every array a particle file can
-// hold. Files of frames without entity ids have no entity array.
+// contain. Files of frames without entity ids have no entity array.
 var particleUnits = []string{
 	"Points=m", "velocity=m/s", "angular_velocity=rad/s", "radius=m", "mass=kg",
 	"id=1", "material=1", "entity=1", "TimeValue=s", "step=1", "outlet_count=1", "outlet_mass=kg",

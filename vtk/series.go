@@ -149,8 +149,8 @@ func seriesWalls(opt SeriesOptions) ([]wallEntry, error) {
 	return out, nil
 }
 
-// unitComment is the comment of a collection whose files hold arrays
-// with these units.
+// unitComment returns the comment of a collection whose files contain
+// arrays with these units.
 func unitComment(units []string) string {
 	return "written by neusim; SI units: " + strings.Join(units, ", ")
 }
@@ -170,8 +170,8 @@ func (s *Series) collection(name string, units []string) (*Collection, error) {
 func (s *Series) WriteFrame(f *particles.Frame) error {
 	name := fmt.Sprintf("particles_%06d.vtp", s.n)
 	if s.n == 0 {
-		// The unit list names the arrays the files hold, which the first
-		// frame shows (only surrogate runs have entity ids).
+		// The unit list names the arrays the files contain, as the first
+		// frame shows them. Only surrogate runs have entity ids.
 		s.particles.SetComment(unitComment(particleUnitsFor(f)))
 	}
 	if err := WriteParticles(filepath.Join(s.dir, name), f, s.opt.Encoding); err != nil {

@@ -155,8 +155,8 @@ func TestValidatePrintsPassingTable(t *testing.T) {
 }
 
 // TestModelsDirEnv checks the folders NEUSIM_MODELS may name: the models
-// folder, a checkout's root above it, and (an error that says so) one
-// model's own folder.
+// folder and a checkout's root above it, and that a single model's folder
+// is rejected with an error that names the fix.
 func TestModelsDirEnv(t *testing.T) {
 	root := t.TempDir()
 	model := filepath.Join(root, "models", "hopper_cone", "model.safetensors")
@@ -174,8 +174,8 @@ func TestModelsDirEnv(t *testing.T) {
 	}
 	t.Setenv(modelsDirEnv, filepath.Dir(model))
 	code, _, errs := runCLI(t, "run", "hopper_cone", "--solver", "surrogate", "--out", t.TempDir())
-	if code != exitFailure || !strings.Contains(errs, "one model's folder") || !strings.Contains(errs, "--model "+model) {
-		t.Errorf("%s naming a model's folder: exit %d, stderr %q; want a failure that says to name the models folder or pass --model", modelsDirEnv, code, errs)
+	if code != exitFailure || !strings.Contains(errs, "a single model's folder") || !strings.Contains(errs, "--model "+model) {
+		t.Errorf("%s naming a model's folder: exit %d, stderr %q; want a failure that suggests the models folder or --model", modelsDirEnv, code, errs)
 	}
 }
 

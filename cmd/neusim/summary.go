@@ -36,8 +36,8 @@ type runSummary struct {
 }
 
 // surrogatePhases splits a surrogate run into its DEM settling phase and
-// the surrogate's steps, whose counts and costs differ by orders of
-// magnitude; summary.json's steps is their sum.
+// the surrogate's steps, because their counts and costs differ by orders
+// of magnitude. The steps field of summary.json is their sum.
 type surrogatePhases struct {
 	Model          string  `json:"model"`      // the checkpoint
 	HandoverS      float64 `json:"handover_s"` // simulated time the surrogate took over, s
@@ -48,9 +48,9 @@ type surrogatePhases struct {
 	Regroupings    int     `json:"regroupings"`
 }
 
-// setSurrogate records the phases of a surrogate run. The particle-steps
-// per second of a run that is mostly surrogate steps would compare
-// nothing with a numerical solver's, so it is left out.
+// setSurrogate records the phases of a surrogate run. It leaves out the
+// particle-steps per second, because for a run of mostly surrogate steps
+// that figure is not comparable with a numerical solver's.
 func (s *runSummary) setSurrogate(model string, st pipeline.RunStats) {
 	s.Surrogate = &surrogatePhases{Model: model, HandoverS: st.Handover, DEMSteps: st.DEMSteps, DEMWallS: st.DEMWallS,
 		SurrogateSteps: st.CoarseSteps, SurrogateDt: st.Dt, Regroupings: st.Regroupings}

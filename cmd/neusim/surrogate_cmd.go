@@ -42,6 +42,9 @@ func shippedModel(name string) (string, bool) {
 	return path, false
 }
 
+// modelsDirHint is the fix that errors about NEUSIM_MODELS suggest.
+const modelsDirHint = "set " + modelsDirEnv + " to the folder that contains one folder per case (a checkout's models/)"
+
 // modelFor returns the --model of c, or the shipped model of cs.
 func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 	if m := c.String("model"); m != "" {
@@ -52,16 +55,16 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 		return path, nil
 	}
 	if dir := os.Getenv(modelsDirEnv); dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "model.safetensors")); err == nil {
-			return "", fmt.Errorf("no model given and %s=%s is one model's folder; set it to the folder that holds one folder per case (a checkout's models/), or pass --model %s",
-				modelsDirEnv, dir, filepath.Join(dir, "model.safetensors"))
+		own := filepath.Join(dir, "model.safetensors")
+		if _, err := os.Stat(own); err == nil {
+			return "", fmt.Errorf("no model given, and %s=%s is a single model's folder: %s, or pass --model %s", modelsDirEnv, dir, modelsDirHint, own)
 		}
-		return "", fmt.Errorf("no model given and none for case %s under %s=%s (looked for %s): set %s to the folder that holds one folder per case (a checkout's models/), or train one with \"neusim train %s\" and pass --model",
-			cs.Name, modelsDirEnv, dir, path, modelsDirEnv, cs.Name)
+		return "", fmt.Errorf("no model given, and no model for case %s found under %s=%s (looked for %s): %s, or train one with \"neusim train %s\" and pass --model",
+			cs.Name, modelsDirEnv, dir, path, modelsDirHint, cs.Name)
 	}
 	wd, _ := os.Getwd()
-	return "", fmt.Errorf("no model given and none found for case %s at %s under the working directory %s: run from the checkout's root, set %s to its models/ folder, "+
-		"or pass --model; if no model ships for the case, train one with \"neusim train %s\"", cs.Name, path, wd, modelsDirEnv, cs.Name)
+	return "", fmt.Errorf("no model given, and no model for case %s found at %s under the working directory %s: run from the checkout's root, %s, "+
+		"or pass --model; if no model ships for the case, train one with \"neusim train %s\"", cs.Name, path, wd, modelsDirHint, cs.Name)
 }
 
 func modelFlag() cli.Flag {

@@ -21,7 +21,8 @@ func versionString() string {
 	return buildversion.String()
 }
 
-// versionLine is what "neusim version" and "neusim --version" print.
+// versionLine returns the line that "neusim version" and "neusim
+// --version" print.
 func versionLine() string {
 	return fmt.Sprintf("neusim %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

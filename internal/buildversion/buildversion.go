@@ -1,7 +1,7 @@
 // Package buildversion reports the version of neusim a binary was built
-// from, the same way for the neusim command and for solver plugins, so
-// that "neusim solvers" shows one version for a built-in solver and the
-// plugin built from the same checkout.
+// from. The neusim command, solver plugins and checkpoints all use it, so
+// a built-in solver and a plugin built from the same checkout show the
+// same version in "neusim solvers".
 package buildversion
 
 import "runtime/debug"
@@ -9,11 +9,11 @@ import "runtime/debug"
 // Module is the path of the neusim module.
 const Module = "github.com/neusim/neusim"
 
-// String returns the neusim version of the running binary: the module's
-// version when it was built from a tagged module (as the main module or
-// as a dependency of a plugin's own module), "devel-REV" with the first
-// 12 digits of the commit (and "-dirty" for uncommitted changes) for a
-// build inside a checkout, or "devel" when the build carries neither.
+// String returns the neusim version of the running binary. A build from
+// a tagged module, as the main module or as a dependency of a plugin's
+// module, gives the module version. A build inside a checkout gives
+// "devel-REV", REV being the first 12 digits of the commit, with
+// "-dirty" for uncommitted changes. A build with neither gives "devel".
 func String() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {

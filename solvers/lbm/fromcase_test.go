@@ -258,8 +258,8 @@ fluid:
 }
 
 // TestCaseMaxMachSilencesWarning runs the embedded cavity (Mach 0.17)
-// with and without its max_mach line: a case that states its limit gets
-// no Mach warning, one that does not gets one.
+// with and without its max_mach line. A case that states its limit gets
+// no Mach warning, and a case without the line gets one.
 func TestCaseMaxMachSilencesWarning(t *testing.T) {
 	src, err := cases.EmbeddedYAML("cavity")
 	if err != nil {

@@ -89,10 +89,11 @@ func FindExecutable(path string) (string, error) {
 func ExecutableVersion(exe string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe)
+	cmd := exec.CommandContext(ctx, exe, "-log", "none")
 	cmd.Stdin = strings.NewReader("")
-	cmd.Dir = os.TempDir() // LIGGGHTS writes log.liggghts into its working directory
-	cmd.Args = append(cmd.Args, "-log", "none")
+	// The working directory guards against files LIGGGHTS may write
+	// there despite -log none.
+	cmd.Dir = os.TempDir()
 	out, err := cmd.CombinedOutput()
 	if v, ok := parseBannerVersion(string(out)); ok {
 		return v, nil
@@ -100,7 +101,7 @@ func ExecutableVersion(exe string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("solvers/liggghts: running %s for its version: %w", exe, err)
 	}
-	return "", fmt.Errorf("solvers/liggghts: %s printed no \"(Version ...,\" banner; is it LIGGGHTS?", exe)
+	return "", fmt.Errorf("solvers/liggghts: %s printed no \"(Version ...,\" banner; check that it is a LIGGGHTS executable", exe)
 }
 
 // parseBannerVersion finds the version in LIGGGHTS's first line,
