@@ -28,13 +28,10 @@
 // # Determinism
 //
 // Forces are computed on all workers but summed per particle in a fixed
-// order. Particles form blocks of consecutive indices whose size depends
-// only on the particle count. Within a block, rows of the neighbour list
-// are resolved in order and each pair adds its shares to both members at
-// once; a pair whose second member lies in a later block leaves that
-// share in a per-pair buffer, which the member adds, in ascending pair
-// order, to its block's sum. Workers take whole blocks, so trajectories
-// are bit for bit the same for any number of workers.
+// order. Each particle's row of the neighbour list sums the forces on it
+// in list order and leaves each partner's share in a per-pair buffer.
+// Every partner then adds those shares in ascending pair order. So
+// trajectories are bit for bit the same for any number of workers.
 //
 // # Errors
 //

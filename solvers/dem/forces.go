@@ -32,28 +32,27 @@ const (
 // What it then applies to each particle, right after its forces while
 // its state is in registers, is set by end.
 //
-// Phase one resolves every listed pair, fixed blocks of particles in
-// parallel, adding the shares of pairs within a block directly and
-// buffering those of pairs across blocks. Phase two adds each particle's
-// buffered shares in a fixed order, its wall contacts and gravity,
-// particles in parallel. Neither phase writes anything another chunk
-// reads, and the blocks do not depend on the number of workers, so
-// neither does the result.
+// Phase one resolves every listed pair, rows in parallel, summing each
+// row on its first member and buffering the second member's share.
+// Phase two adds each particle's shares in a fixed order, its wall
+// contacts and gravity, particles in parallel. Neither phase writes
+// anything another chunk reads, and a single chunk adds the shares in the
+// same order without the buffer, so the result is the same for any
+// number of workers.
 func (r *run) computeForces(end stepEnd) error {
 	s := &r.s
 	n := s.len()
 	chunks := r.pool.chunks(n)
 	t := r.time()
 
-	// Phase one: pair contacts, blocks of particles in parallel.
-	b := r.pairs.block
-	blocks := (n + b - 1) / b
-	r.faults = resizeZero(r.faults, r.pool.chunksOf(blocks, 1))
+	// Phase one: pair contacts.
+	r.faults = resizeZero(r.faults, chunks)
 	for k := range r.faults {
 		r.faults[k].pair = -1
 	}
-	r.pool.runOf(blocks, 1, func(ch, lo, hi int) {
-		r.pairs.computeRows(r.law, s, r.dt, lo*b, min(hi*b, n), &r.faults[ch])
+	scatter := chunks == 1
+	r.pool.run(n, func(ch, lo, hi int) {
+		r.pairs.computeRows(r.law, s, r.dt, lo, hi, &r.faults[ch], scatter)
 	})
 	for _, f := range r.faults {
 		if f.pair >= 0 {
@@ -84,7 +83,12 @@ func (r *run) computeForces(end stepEnd) error {
 		}
 		bad, moved := -1, 0.0
 		for i := lo; i < hi; i++ {
-			f, tq := r.pairs.sumParticle(i)
+			var f, tq r3.Vec
+			if scatter {
+				f, tq = r.pairs.accForce[i], r.pairs.accTorque[i]
+			} else {
+				f, tq = r.pairs.sumParticle(i)
+			}
 			if r.walls.mayTouch(i) {
 				worst := r.walls.computeParticle(r.law, s, i, ch, t, r.dt, &cursor, &f, &tq)
 				if worst > MaxOverlapFraction && fault.i < 0 {

@@ -7,15 +7,12 @@ import (
 	"gonum.org/v1/gonum/spatial/r3"
 )
 
-// computeRows resolves the contacts of the pairs in rows [lo, hi), which
-// must span whole blocks of p.block particles, and updates the history.
-// A pair whose second member lies in the first member's block adds its
-// share to accForce and accTorque at once; a pair that crosses into a
-// later block stores the second member's share in onJ, for sumParticle
-// to add. Each row's sum then goes into its first member's accForce and
-// accTorque. The call writes only to its own blocks' particles and
-// pairs, so blocks can run in parallel, and every sum is taken in an
-// order fixed by the blocks, not by the number of workers.
+// computeRows resolves the contacts of the pairs in rows [lo, hi), sums
+// each row's forces on its first member in list order, stores each
+// pair's share for the second member in onJ and updates the history.
+// It writes only to rows [lo, hi) and their pairs, so rows can run in
+// parallel. With scatter set, which needs rows [0, N) in one call, the
+// shares go straight into accForce and accTorque instead of onJ.
 //
 // The contact law is written out here instead of calling law.resolve,
 // which the compiler does not inline, so that the call, its contact and
@@ -23,13 +20,14 @@ import (
 // arithmetic is the same operation for operation, so the forces are bit
 // for bit those of law.resolve. TestPairKernelMatchesResolve checks that
 // on random contacts of every model.
-func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault) {
-	if b := p.block; lo%b != 0 || (hi%b != 0 && hi != len(s.pos)) {
-		panic(fmt.Sprintf("dem: pair forces on rows [%d, %d), which do not span whole blocks of %d particles", lo, hi, b))
+func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *overlapFault, scatter bool) {
+	if scatter == p.buffered {
+		panic(fmt.Sprintf("dem: pair forces with scatter %v on a list built with buffered shares %v; the chunk count changed without a rebuild", scatter, p.buffered))
 	}
-	accForce, accTorque := p.accForce[:len(s.pos)], p.accTorque[:len(s.pos)]
-	clear(accForce[lo:hi])
-	clear(accTorque[lo:hi])
+	if scatter {
+		clear(p.accForce)
+		clear(p.accTorque)
+	}
 	box := p.nl.Box
 
 	// Slicing every per-particle and every per-pair array to one length
@@ -39,12 +37,14 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	radius, mass, material := s.radius[:n], s.mass[:n], s.material[:n]
 	nb := p.nl.Neighbors
 	touching, shear := p.touching[:len(nb)], p.shear[:len(nb)]
-	slot := p.slot[:len(nb)]
+	slot := p.slot
+	if !scatter {
+		slot = slot[:len(nb)]
+	}
 	start := p.nl.Start[:n+1]
 	hertz := l.normal == normalHertz
 	rolling := l.rolling
 	for i := lo; i < hi; i++ {
-		blockEnd := int32(min((i/p.block+1)*p.block, n))
 		pi, ri, mi := pos[i], radius[i], mass[i]
 		vi, wi, mati := vel[i], omega[i], material[i]
 		var fi, ti r3.Vec
@@ -61,7 +61,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			dist2 := d.X*d.X + d.Y*d.Y + d.Z*d.Z
 			if dist2 >= sum*sum {
 				if touching[k] {
-					p.separate(k)
+					p.separate(k, scatter)
 				}
 				continue
 			}
@@ -142,32 +142,35 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 				torqueJ = r3.Sub(torqueJ, m)
 			}
 
-			// Sums: i's share now, j's share directly within the block
-			// or in the buffer across blocks.
+			// Sums: i's share now, j's share in the buffer or directly.
 			fi = r3.Add(fi, force)
 			ti = r3.Add(ti, torqueI)
-			if j < blockEnd {
-				accForce[j] = r3.Sub(accForce[j], force)
-				accTorque[j] = r3.Add(accTorque[j], torqueJ)
+			if scatter {
+				p.accForce[j] = r3.Sub(p.accForce[j], force)
+				p.accTorque[j] = r3.Add(p.accTorque[j], torqueJ)
 			} else {
 				p.onJ[slot[k]] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
 			}
 			touching[k] = true
 		}
-		// Rows run in ascending order, so every in-block share for
-		// particle i is already in its sum, and adding the row completes
-		// it.
-		accForce[i] = r3.Add(accForce[i], fi)
-		accTorque[i] = r3.Add(accTorque[i], ti)
+		if scatter {
+			// Rows run in ascending order, so every share for particle i
+			// is already in its sum, and adding the row completes it.
+			p.accForce[i] = r3.Add(p.accForce[i], fi)
+			p.accTorque[i] = r3.Add(p.accTorque[i], ti)
+		} else {
+			p.rowForce[i] = fi
+			p.rowTorque[i] = ti
+		}
 	}
 }
 
-// separate clears the history and, for a pair across blocks, the
+// separate clears the history and, unless the shares are scattered, the
 // buffered share of pair k, whose particles no longer touch.
-func (p *pairs) separate(k int) {
+func (p *pairs) separate(k int, scatter bool) {
 	p.touching[k] = false
-	if q := p.slot[k]; q >= 0 {
-		p.onJ[q] = forceTorque{}
+	if !scatter {
+		p.onJ[p.slot[k]] = forceTorque{}
 	}
 	p.shear[k] = r3.Vec{}
 	if p.epsd {

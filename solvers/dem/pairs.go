@@ -21,23 +21,26 @@ type pairs struct {
 	roll     []r3.Vec // epsd spring torque per pair, N m; nil for other models
 	touching []bool   // pair in contact during the last force computation
 
-	// Particles form blocks of block consecutive indices.
-	// onJ is the force and torque each pair across blocks puts on its
-	// second member j, zero for pairs not touching, grouped by j:
-	// particle k's shares are onJ[jStart[k]:jStart[k+1]], in ascending
-	// pair order, and pair q's share is onJ[slot[q]], with slot[q] = -1
-	// for a pair within one block. The grouping makes the gather a
-	// sequential read.
-	onJ []forceTorque
+	// onJ is the force and torque each pair puts on its second member j,
+	// zero for pairs not touching, grouped by j: particle k's shares are
+	// onJ[jStart[k]:jStart[k+1]], in ascending pair order, and pair q's
+	// share is onJ[slot[q]]. The grouping makes the gather a sequential
+	// read. The first member's share is summed while its row is resolved,
+	// into rowForce and rowTorque.
+	onJ       []forceTorque
+	rowForce  []r3.Vec // N, per particle
+	rowTorque []r3.Vec // N m, per particle
 
-	// accForce and accTorque hold, per particle, the shares of the pairs
-	// within its block, in list order, and then its own row's sum.
-	accForce  []r3.Vec // N
-	accTorque []r3.Vec // N m
+	// With a single chunk the second members' shares are added straight
+	// into accForce and accTorque in list order, the same order the
+	// parallel gather through onJ uses, and each row sum after them, so
+	// both give the same sums. Only one of the two sets is allocated.
+	accForce  []r3.Vec // N, per particle
+	accTorque []r3.Vec // N m, per particle
 
-	jStart []int32 // per particle, and one past the last
-	slot   []int32 // per pair
-	block  int     // particles per block, blockSize of the list's count
+	jStart   []int32 // per particle, and one past the last
+	slot     []int32 // per pair
+	buffered bool    // onJ, jStart and slot are set up for this list
 
 	// The previous list with particle ids, for the history merge.
 	buildIDs []int64
@@ -80,11 +83,20 @@ func (p *pairs) rebuild(s *state, pl *pool) error {
 		p.roll = resizeZeroParallel(pl, p.roll, np)
 	}
 
-	p.accForce = resizeZero(p.accForce, n)
-	p.accTorque = resizeZero(p.accTorque, n)
-	p.block = blockSize(n)
-	cross := p.buildTranspose(n)
-	p.onJ = resizeZeroParallel(pl, p.onJ, cross)
+	// A parallel force computation buffers the second members' shares
+	// and keeps the row sums apart; a single chunk sums both straight
+	// into accForce and accTorque. The particle count, and with it the
+	// number of chunks, stays the same until the next rebuild.
+	p.buffered = pl.chunks(n) > 1
+	if p.buffered {
+		p.onJ = resizeZeroParallel(pl, p.onJ, np)
+		p.buildTranspose(n)
+		p.rowForce = resizeZero(p.rowForce, n)
+		p.rowTorque = resizeZero(p.rowTorque, n)
+	} else {
+		p.accForce = resizeZero(p.accForce, n)
+		p.accTorque = resizeZero(p.accTorque, n)
+	}
 
 	if len(p.oldStart) > 0 {
 		p.carryHistory(oldIDs, s.id, pl)
@@ -141,56 +153,24 @@ func (p *pairs) carryRows(lo, hi int) {
 	}
 }
 
-// blockSize returns the number of consecutive particles in a block of
-// the force sums for n particles. It depends on n only, not on the
-// number of workers, so the sums are the same for any number of them.
-// Particles are packed in Morton order, so a block is a compact region
-// and most of its contacts stay inside it. In the 20 000-bead settling
-// box, 5 % of the listed pairs cross blocks of 4096 right after packing
-// and 17 % once the beads have settled (11 % and 28 % for blocks of
-// 1024). Sixteen blocks keep several workers busy, 256 particles are the
-// least worth a goroutine, and blocks of 2048 ran that box fastest on two
-// workers of the sizes 1024, 2048 and 4096 (single noisy runs).
-func blockSize(n int) int {
-	b := 256
-	for b < 2048 && 16*b < n {
-		b *= 2
-	}
-	return b
-}
-
 // buildTranspose fills jStart and slot with a counting sort of the pairs
-// across blocks by their second member and returns their number. Pairs
-// are visited in list order, so each particle's pairs stay ascending.
-func (p *pairs) buildTranspose(n int) int {
-	start, nb := p.nl.Start, p.nl.Neighbors
+// by their second member. Pairs are visited in list order, so each
+// particle's pairs stay ascending.
+func (p *pairs) buildTranspose(n int) {
+	nb := p.nl.Neighbors
 	p.jStart = resizeZero(p.jStart, n+1)
-	p.slot = resizeZero(p.slot, len(nb))
-	for i := range n {
-		blockEnd := int32(min((i/p.block+1)*p.block, n))
-		for q := start[i]; q < start[i+1]; q++ {
-			if j := nb[q]; j >= blockEnd {
-				p.jStart[j+1]++
-			}
-		}
+	for _, j := range nb {
+		p.jStart[j+1]++
 	}
 	for k := range n {
 		p.jStart[k+1] += p.jStart[k]
 	}
+	p.slot = resizeZero(p.slot, len(nb))
 	fill := slices.Clone(p.jStart[:n])
-	for i := range n {
-		blockEnd := int32(min((i/p.block+1)*p.block, n))
-		for q := start[i]; q < start[i+1]; q++ {
-			j := nb[q]
-			if j < blockEnd {
-				p.slot[q] = -1
-				continue
-			}
-			p.slot[q] = fill[j]
-			fill[j]++
-		}
+	for q, j := range nb {
+		p.slot[q] = fill[j]
+		fill[j]++
 	}
-	return int(p.jStart[n])
 }
 
 // forceTorque is a force (N) and a torque (N m) on one body.
@@ -208,15 +188,16 @@ type overlapFault struct {
 }
 
 // sumParticle returns the total pair force and torque on particle k
-// after computeRows: the shares of the pairs across blocks where it is
-// the second member, in ascending pair order, then its block's sum. Pairs
-// not touching add zeros.
+// after a parallel computeRows: the shares of the pairs where it is the
+// second member, in ascending pair order, plus its row sum. Pairs not
+// touching add zeros. After a single-chunk computeRows the same sums, in
+// the same order, are accForce[k] and accTorque[k].
 func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
 	for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
 		f = r3.Add(f, share.force)
 		t = r3.Add(t, share.torque)
 	}
-	return r3.Add(f, p.accForce[k]), r3.Add(t, p.accTorque[k])
+	return r3.Add(f, p.rowForce[k]), r3.Add(t, p.rowTorque[k])
 }
 
 // resizeZeroParallel is resizeZero with the clearing split over the

@@ -25,25 +25,17 @@ const minChunk = 256
 const chunksPerWorker = 8
 
 // chunks returns how many chunks a loop over n indices is split into.
-func (p *pool) chunks(n int) int { return p.chunksOf(n, minChunk) }
-
-// chunksOf returns how many chunks a loop over n indices is split into
-// when a chunk holds at least least indices.
-func (p *pool) chunksOf(n, least int) int {
-	if p.workers <= 1 || n < 2*least {
+func (p *pool) chunks(n int) int {
+	if p.workers <= 1 || n < 2*minChunk {
 		return 1
 	}
-	return min(chunksPerWorker*p.workers, n/least)
+	return min(chunksPerWorker*p.workers, n/minChunk)
 }
 
 // run calls body(chunk, lo, hi) for a split of [0, n) into chunks(n)
 // contiguous ranges, in parallel, and waits for all of them.
-func (p *pool) run(n int, body func(chunk, lo, hi int)) { p.runOf(n, minChunk, body) }
-
-// runOf is run with chunks of at least least indices, for loops over
-// items that are each worth a goroutine, such as blocks of particles.
-func (p *pool) runOf(n, least int, body func(chunk, lo, hi int)) {
-	c := p.chunksOf(n, least)
+func (p *pool) run(n int, body func(chunk, lo, hi int)) {
+	c := p.chunks(n)
 	if c == 1 {
 		body(0, 0, n)
 		return
