@@ -2,6 +2,7 @@ package validate
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -153,5 +154,39 @@ func TestLostParticlesExcludeOutlets(t *testing.T) {
 	}
 	if got := r.LostParticles(); got != 1 {
 		t.Errorf("LostParticles = %d, want 1", got)
+	}
+}
+
+func TestFlowSummaryWarnsWhileFlowing(t *testing.T) {
+	// The linear discharge of TestFlowSummaryLinearDischarge cut at
+	// t = 3 s, with 1 kg of 10 kg discharged: the rate gets a warning.
+	// The full series, which empties, gets none.
+	const rate, inventory, dt = 0.5, 10.0, 0.01
+	var ts, ms []float64
+	for i := 0; i <= 3000; i++ {
+		t := float64(i) * dt
+		ts = append(ts, t)
+		ms = append(ms, math.Min(inventory, math.Max(0, rate*(t-1))))
+	}
+	cut := FlowSummary(ts[:301], ms[:301], inventory)
+	w := cut["mass_flow_rate"].Warning
+	if !strings.Contains(w, "still leaving") {
+		t.Errorf("warning of a run cut during discharge = %q, want one saying particles were still leaving", w)
+	}
+	if !strings.Contains(w, "10% of the initial mass") {
+		t.Errorf("warning of a run cut during discharge = %q, want the discharged share, 10%% of the initial mass", w)
+	}
+	if w := FlowSummary(ts, ms, inventory)["mass_flow_rate"].Warning; w != "" {
+		t.Errorf("warning of a finished discharge = %q, want none", w)
+	}
+
+	// A bin that keeps a dead zone: the flow stops at 60% of the
+	// inventory and the run goes on, so the rate is steady.
+	var stopped []float64
+	for _, m := range ms {
+		stopped = append(stopped, math.Min(m, 0.6*inventory))
+	}
+	if w := FlowSummary(ts, stopped, inventory)["mass_flow_rate"].Warning; w != "" {
+		t.Errorf("warning of a discharge that stopped at 60%% = %q, want none", w)
 	}
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/stat"
@@ -13,6 +14,10 @@ type Value struct {
 	Value float64 `json:"value"`
 	Unit  string  `json:"unit"`
 	Note  string  `json:"note,omitempty"`
+
+	// Warning says why the value may mislead, for example a flow rate
+	// taken before the flow was steady. The command line prints it.
+	Warning string `json:"warning,omitempty"`
 }
 
 // Steady-flow window: the mean mass flow rate is the slope of a
@@ -84,17 +89,20 @@ func FlowSummary(time, mass []float64, initialMass float64) map[string]Value {
 	}
 	if len(ts) >= 3 {
 		_, slope := stat.LinearRegression(ts, ms, nil, false)
-		out["mass_flow_rate"] = Value{Value: slope, Unit: "kg/s",
+		v := Value{Value: slope, Unit: "kg/s",
 			Note: "least-squares slope between 20% and 80% of the discharged mass"}
+		if stillFlowing(time, mass, initialMass) {
+			left := fmt.Sprintf("%.3g kg", final)
+			if initialMass > 0 {
+				left += fmt.Sprintf(" (%.0f%% of the initial mass)", 100*final/initialMass)
+			}
+			v.Warning = fmt.Sprintf("the run ended while particles were still leaving, after %.3g s of discharge and %s; the rate covers 20%% to 80%% of that mass and may include start-up flow, so run longer for the steady rate",
+				time[n-1]-firstPositive(time, mass), left)
+		}
+		out["mass_flow_rate"] = v
 	}
 
-	start := math.NaN()
-	for i := range mass {
-		if mass[i] > 0 {
-			start = time[i]
-			break
-		}
-	}
+	start := firstPositive(time, mass)
 	out["discharge_start"] = Value{Value: start, Unit: "s"}
 	if initialMass > 0 {
 		for i := range mass {
@@ -106,6 +114,40 @@ func FlowSummary(time, mass []float64, initialMass float64) map[string]Value {
 		}
 	}
 	return out
+}
+
+// firstPositive returns the time of the first frame with discharged
+// mass, or NaN when there is none.
+func firstPositive(time, mass []float64) float64 {
+	for i := range mass {
+		if mass[i] > 0 {
+			return time[i]
+		}
+	}
+	return math.NaN()
+}
+
+// stillFlowing reports whether a discharge had not ended by the last
+// frame: less than dischargedFraction of initialMass has left (any
+// amount when initialMass is unknown) and mass still left during the
+// last tenth of the time since the first exit.
+func stillFlowing(time, mass []float64, initialMass float64) bool {
+	n := len(mass)
+	final := mass[n-1]
+	if initialMass > 0 && final >= dischargedFraction*initialMass {
+		return false
+	}
+	start := firstPositive(time, mass)
+	if math.IsNaN(start) {
+		return false
+	}
+	since := time[n-1] - 0.1*(time[n-1]-start)
+	for i := n - 1; i >= 0 && time[i] >= since; i-- {
+		if mass[i] < final {
+			return true
+		}
+	}
+	return false
 }
 
 func maxOf(v []float64) float64 {

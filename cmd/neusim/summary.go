@@ -142,5 +142,10 @@ func printSummary(env *environment, s *runSummary, out string) {
 		fmt.Fprintf(tw, "  %s\t%.6g %s\n", k, v.Value, v.Unit)
 	}
 	tw.Flush()
+	for _, k := range keys {
+		if w := s.Summary[k].Warning; w != "" {
+			fmt.Fprintf(env.stdout, "  note: %s: %s\n", k, w)
+		}
+	}
 	fmt.Fprintf(env.stdout, "results in %s\n", out)
 }
