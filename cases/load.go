@@ -193,6 +193,9 @@ func syntaxHint(data []byte, line int) string {
 	if text := strings.TrimSpace(stripComment(lines[line-1])); missingColon(text) {
 		return fmt.Sprintf(" (line %d, `%s`, has no ':' after its key)", line, text)
 	}
+	if hint := dedentHint(lines, line); hint != "" {
+		return hint
+	}
 	for i := line - 2; i >= max(0, line-40); i-- {
 		text := strings.TrimSpace(stripComment(lines[i]))
 		if text == "" {
@@ -205,6 +208,29 @@ func syntaxHint(data []byte, line int) string {
 		if missingColon(text) {
 			return fmt.Sprintf(" (line %d, `%s`, has no ':' after its key)", i+1, text)
 		}
+	}
+	return ""
+}
+
+// dedentHint names a key on the error's line that starts left of the
+// key on the nearest line above, which ends that line's mapping: either
+// the key belongs to that mapping and is indented too little, or it
+// meant to close the mapping and lines up with no key of the same level.
+func dedentHint(lines []string, line int) string {
+	indent := func(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+	here := lines[line-1]
+	if strings.TrimSpace(stripComment(here)) == "" {
+		return ""
+	}
+	for i := line - 2; i >= 0; i-- {
+		above := lines[i]
+		if strings.TrimSpace(stripComment(above)) == "" {
+			continue
+		}
+		if indent(here) >= indent(above) || strings.HasSuffix(strings.TrimSpace(stripComment(above)), ":") {
+			return ""
+		}
+		return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d; keys of one mapping start in the same column)", line, indent(here), i+1, indent(above))
 	}
 	return ""
 }

@@ -53,3 +53,27 @@ func TestSyntaxHintQuietOnValidLines(t *testing.T) {
 		t.Errorf("syntaxHint = %q; want none", h)
 	}
 }
+
+// TestSyntaxErrorNamesDedentedKey dedents one key of a material by one
+// space, which the parser reports without saying why, and checks that
+// the error names the line and both indentations.
+func TestSyntaxErrorNamesDedentedKey(t *testing.T) {
+	src, err := EmbeddedYAML("hopper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old, dedented = "    poisson: 0.22\n", "   poisson: 0.22\n"
+	if !strings.Contains(string(src), old) {
+		t.Fatalf("the hopper case has no %q to break", old)
+	}
+	bad := strings.Replace(string(src), old, dedented, 1)
+	line := 1 + strings.Count(bad[:strings.Index(bad, dedented)], "\n")
+	_, err = LoadBytes("bad.yaml", []byte(bad), "", Options{})
+	if err == nil {
+		t.Fatal("the broken case loaded")
+	}
+	want := "(line " + strconv.Itoa(line) + " is indented 3 spaces and line " + strconv.Itoa(line-1) + " above it 4;"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q; want the hint %q", err, want)
+	}
+}
