@@ -213,13 +213,13 @@ func syntaxHint(data []byte, line int) string {
 }
 
 // dedentHint names a key on the error's line that starts left of the
-// key on the nearest line above, which ends that line's mapping: either
-// the key belongs to that mapping and is indented too little, or it
-// meant to close the mapping and lines up with no key of the same level.
+// key on the nearest line above. Either the key belongs to that line's
+// mapping and is indented too little, or it closes the mapping but lines
+// up with no key of an outer one.
 func dedentHint(lines []string, line int) string {
 	indent := func(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
-	here := lines[line-1]
-	if strings.TrimSpace(stripComment(here)) == "" {
+	current := lines[line-1]
+	if strings.TrimSpace(stripComment(current)) == "" {
 		return ""
 	}
 	for i := line - 2; i >= 0; i-- {
@@ -227,10 +227,10 @@ func dedentHint(lines []string, line int) string {
 		if strings.TrimSpace(stripComment(above)) == "" {
 			continue
 		}
-		if indent(here) >= indent(above) || strings.HasSuffix(strings.TrimSpace(stripComment(above)), ":") {
+		if indent(current) >= indent(above) || strings.HasSuffix(strings.TrimSpace(stripComment(above)), ":") {
 			return ""
 		}
-		return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d; keys of one mapping start in the same column)", line, indent(here), i+1, indent(above))
+		return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d; keys of one mapping start in the same column)", line, indent(current), i+1, indent(above))
 	}
 	return ""
 }
