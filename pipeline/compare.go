@@ -94,6 +94,10 @@ type CompareReport struct {
 	// time from the handover frame to the end against the surrogate's.
 	PhaseSpeedup  float64 `json:"speedup_after_handover"`
 	LostParticles int     `json:"lost_particles"` // surrogate particles that left the domain other than through an outlet
+
+	// Warnings lists the values that may mislead, such as a flow rate taken
+	// while the run had not finished discharging.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // runRecord keeps what Compare needs from one run.
@@ -265,6 +269,12 @@ func compareRecords(d, s *runRecord, handover, diameter float64) *CompareReport 
 	fs := validate.FlowSummary(s.time, s.discharged, s.initialMass)
 	rep.MassFlowRateDEM, rep.MassFlowRateSurrogate = value(fd, "mass_flow_rate"), value(fs, "mass_flow_rate")
 	rep.MassFlowRateError = relErr(rep.MassFlowRateDEM, rep.MassFlowRateSurrogate)
+	if w := fd["mass_flow_rate"].Warning; w != "" {
+		rep.Warnings = append(rep.Warnings, "DEM mass flow rate: "+w)
+	}
+	if w := fs["mass_flow_rate"].Warning; w != "" {
+		rep.Warnings = append(rep.Warnings, "surrogate mass flow rate: "+w)
+	}
 	rep.DischargeTimeDEM, rep.DischargeTimeSurrogate = value(fd, "discharge_time"), value(fs, "discharge_time")
 	rep.DischargeTimeError = relErr(rep.DischargeTimeDEM, rep.DischargeTimeSurrogate)
 	rep.DischargedDEM, rep.DischargedSurrogate = Series{d.time, d.discharged}, Series{s.time, s.discharged}
@@ -381,6 +391,9 @@ func (rep *CompareReport) Markdown() string {
 		rep.WallTimeDEM, rep.WallTimeSurrogate, rep.Speedup, rep.PhaseSpeedup)
 	if rep.LostParticles > 0 {
 		s += fmt.Sprintf("\n%d surrogate particles left the domain other than through the outlet.\n", rep.LostParticles)
+	}
+	for _, w := range rep.Warnings {
+		s += "\n**Warning:** " + w + ".\n"
 	}
 	s += "\n![discharged mass](discharged_mass.png)\n![mass flow rate](mass_flow_rate.png)\n![kinetic energy](kinetic_energy.png)\n![field error](field_error.png)\n![position error](position_error.png)\n"
 	return s

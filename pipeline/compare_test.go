@@ -80,6 +80,26 @@ func TestCompareRecordsMissingDischarge(t *testing.T) {
 	if rep.MassFlowRateError == nil {
 		t.Error("mass flow rate error missing")
 	}
+	// Both still discharge at 1 s, so both rates carry a warning, which
+	// the Markdown report repeats.
+	if len(rep.Warnings) != 2 {
+		t.Fatalf("warnings %q, want one for each run's flow rate", rep.Warnings)
+	}
+	if !strings.HasPrefix(rep.Warnings[0], "DEM mass flow rate: ") {
+		t.Errorf("first warning %q, want the DEM flow rate's", rep.Warnings[0])
+	}
+	if !strings.HasPrefix(rep.Warnings[1], "surrogate mass flow rate: ") {
+		t.Errorf("second warning %q, want the surrogate flow rate's", rep.Warnings[1])
+	}
+	if md := rep.Markdown(); !strings.Contains(md, "**Warning:** "+rep.Warnings[0]) {
+		t.Errorf("the Markdown report omits the warning %q", rep.Warnings[0])
+	}
+
+	// Runs that empty get no warning.
+	full := compareRecords(linearDischarge(1, 0.5, 0.1, 3, 0.005, 0.5), linearDischarge(1, 0.4, 0.1, 3, 0.005, 0.5), 0.1, 0.002)
+	if len(full.Warnings) != 0 {
+		t.Errorf("warnings %q for runs that empty, want none", full.Warnings)
+	}
 }
 
 func TestCompareTinyReport(t *testing.T) {
