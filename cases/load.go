@@ -164,9 +164,10 @@ func (d *decoder) decode(data []byte, opt Options) *Case {
 
 // syntaxHint returns a hint that names the likely cause of a YAML
 // syntax error that the parser reported at line (1-based). The causes it
-// looks for are a key without its ':' and a quoted string left open.
-// Both make the following lines read as part of that line, so the parser
-// stops further down. It returns "" when no line looks wrong.
+// looks for are a key without its ':', a quoted string left open and a
+// key indented between two levels. The first two make the following
+// lines read as part of that line, so the parser stops further down. It
+// returns "" when no line looks wrong.
 func syntaxHint(data []byte, line int) string {
 	lines := strings.Split(string(data), "\n")
 	if line < 2 || line > len(lines)+1 {
@@ -213,26 +214,40 @@ func syntaxHint(data []byte, line int) string {
 }
 
 // dedentHint names a key on the error's line that starts left of the
-// key on the nearest line above. Either the key belongs to that line's
-// mapping and is indented too little, or it closes the mapping but lines
-// up with no key of an outer one.
+// key on the nearest line above but lines up with no key of an enclosing
+// mapping, so it belongs to none. A line that lines up with an enclosing
+// key closes the mappings between, which is valid, and gets no hint.
 func dedentHint(lines []string, line int) string {
 	indent := func(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
+	content := func(s string) string { return strings.TrimSpace(stripComment(s)) }
 	current := lines[line-1]
-	if strings.TrimSpace(stripComment(current)) == "" {
+	if content(current) == "" {
 		return ""
 	}
+	above := -1 // nearest content line above
 	for i := line - 2; i >= 0; i-- {
-		above := lines[i]
-		if strings.TrimSpace(stripComment(above)) == "" {
+		if content(lines[i]) != "" {
+			above = i
+			break
+		}
+	}
+	if above < 0 || indent(current) >= indent(lines[above]) {
+		return ""
+	}
+	// The enclosing keys are the lines above that start left of every
+	// line between them and the error.
+	least := indent(lines[above])
+	for i := above - 1; i >= 0 && least > 0; i-- {
+		if content(lines[i]) == "" || indent(lines[i]) >= least {
 			continue
 		}
-		if indent(current) >= indent(above) || strings.HasSuffix(strings.TrimSpace(stripComment(above)), ":") {
+		least = indent(lines[i])
+		if least == indent(current) {
 			return ""
 		}
-		return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d; keys of one mapping start in the same column)", line, indent(current), i+1, indent(above))
 	}
-	return ""
+	return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d, and no enclosing key starts in column %d; keys of one mapping start in the same column)",
+		line, indent(current), above+1, indent(lines[above]), indent(current)+1)
 }
 
 // missingColon reports whether a trimmed line without its comment reads

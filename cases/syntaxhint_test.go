@@ -72,8 +72,26 @@ func TestSyntaxErrorNamesDedentedKey(t *testing.T) {
 	if err == nil {
 		t.Fatal("the broken case loaded")
 	}
-	want := "(line " + strconv.Itoa(line) + " is indented 3 spaces and line " + strconv.Itoa(line-1) + " above it 4;"
+	want := "(line " + strconv.Itoa(line) + " is indented 3 spaces and line " + strconv.Itoa(line-1) + " above it 4,"
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q; want the hint %q", err, want)
+	}
+}
+
+// TestDedentHintQuietOnClosingKey checks that a key which lines up with
+// an enclosing key, and so validly closes a mapping, gets no dedent hint
+// when the parser reports another error on its line.
+func TestDedentHintQuietOnClosingKey(t *testing.T) {
+	src := "materials:\n  glass:\n    density: 2500\nsolver: ]\n"
+	if h := dedentHint(strings.Split(src, "\n"), 4); h != "" {
+		t.Errorf("dedentHint = %q; want none for a key in column 1", h)
+	}
+	src = "materials:\n  glass:\n    density: 2500\n  steel: ]\n"
+	if h := dedentHint(strings.Split(src, "\n"), 4); h != "" {
+		t.Errorf("dedentHint = %q; want none for a key that lines up with glass", h)
+	}
+	src = "materials:\n  glass:\n    density: 2500\n # a comment\n   poisson: 0.2\n"
+	if h := dedentHint(strings.Split(src, "\n"), 5); !strings.Contains(h, "line 5 is indented 3 spaces and line 3 above it 4") {
+		t.Errorf("dedentHint = %q; want one naming lines 5 and 3", h)
 	}
 }
