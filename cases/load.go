@@ -224,6 +224,7 @@ func dedentHint(lines []string, line int) string {
 	if content(current) == "" {
 		return ""
 	}
+
 	above := -1 // nearest content line above
 	for i := line - 2; i >= 0; i-- {
 		if content(lines[i]) != "" {
@@ -234,6 +235,7 @@ func dedentHint(lines []string, line int) string {
 	if above < 0 || indent(current) >= indent(lines[above]) {
 		return ""
 	}
+
 	// The enclosing keys are the lines above that start left of every
 	// line between them and the error.
 	least := indent(lines[above])
@@ -246,6 +248,7 @@ func dedentHint(lines []string, line int) string {
 			return ""
 		}
 	}
+
 	return fmt.Sprintf(" (line %d is indented %d spaces and line %d above it %d, and no enclosing key starts in column %d; keys of one mapping start in the same column)",
 		line, indent(current), above+1, indent(lines[above]), indent(current)+1)
 }

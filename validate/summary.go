@@ -15,7 +15,7 @@ type Value struct {
 	Unit  string  `json:"unit"`
 	Note  string  `json:"note,omitempty"`
 
-	// Warning says why the value may mislead, for example a flow rate
+	// Warning explains why the value may mislead, for example a flow rate
 	// taken before the flow was steady. The command line prints it.
 	Warning string `json:"warning,omitempty"`
 }
@@ -87,22 +87,22 @@ func FlowSummary(time, mass []float64, initialMass float64) map[string]Value {
 			ms = append(ms, mass[i])
 		}
 	}
+	start := firstPositive(time, mass)
 	if len(ts) >= 3 {
 		_, slope := stat.LinearRegression(ts, ms, nil, false)
 		v := Value{Value: slope, Unit: "kg/s",
 			Note: "least-squares slope between 20% and 80% of the discharged mass"}
-		if stillFlowing(time, mass, initialMass) {
+		if stillFlowing(time, mass, start, initialMass) {
 			left := fmt.Sprintf("%.3g kg", final)
 			if initialMass > 0 {
 				left += fmt.Sprintf(" (%.0f%% of the initial mass)", 100*final/initialMass)
 			}
 			v.Warning = fmt.Sprintf("the run ended while particles were still leaving, after %.3g s of discharge and %s; the rate covers 20%% to 80%% of that mass and may include start-up flow, so run longer for the steady rate",
-				time[n-1]-firstPositive(time, mass), left)
+				time[n-1]-start, left)
 		}
 		out["mass_flow_rate"] = v
 	}
 
-	start := firstPositive(time, mass)
 	out["discharge_start"] = Value{Value: start, Unit: "s"}
 	if initialMass > 0 {
 		for i := range mass {
@@ -127,18 +127,14 @@ func firstPositive(time, mass []float64) float64 {
 	return math.NaN()
 }
 
-// stillFlowing reports whether a discharge had not ended by the last
-// frame: less than dischargedFraction of initialMass has left (any
-// amount when initialMass is unknown) and mass still left during the
-// last tenth of the time since the first exit.
-func stillFlowing(time, mass []float64, initialMass float64) bool {
+// stillFlowing reports whether mass was still leaving during the last
+// tenth of the time since the first exit at start (s), which the caller
+// finds with firstPositive. A discharge that reached dischargedFraction
+// of initialMass counts as ended.
+func stillFlowing(time, mass []float64, start, initialMass float64) bool {
 	n := len(mass)
 	final := mass[n-1]
 	if initialMass > 0 && final >= dischargedFraction*initialMass {
-		return false
-	}
-	start := firstPositive(time, mass)
-	if math.IsNaN(start) {
 		return false
 	}
 	since := time[n-1] - 0.1*(time[n-1]-start)

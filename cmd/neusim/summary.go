@@ -144,7 +144,7 @@ func printSummary(env *environment, s *runSummary, out string) {
 	tw.Flush()
 	for _, k := range keys {
 		if w := s.Summary[k].Warning; w != "" {
-			fmt.Fprintf(env.stdout, "  note: %s: %s\n", k, w)
+			fmt.Fprintf(env.stdout, "  warning: %s: %s\n", k, w)
 		}
 	}
 	fmt.Fprintf(env.stdout, "results in %s\n", out)
