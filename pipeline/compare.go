@@ -156,6 +156,8 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	// Both runs are DEM until the handover, so a shorter run compares DEM
 	// with itself.
 	meta := sur.Metadata()
+	// Both runs write their frames at the same times.
+	sur.FitOutputInterval(c)
 	if h := handoverTime(c, meta.Training.Dt, meta.Features.History); c.Solver.Duration <= h {
 		return nil, fmt.Errorf("pipeline: compare: the run lasts %g s, but the surrogate takes over from DEM only at %g s (when the last removable wall is gone); use a duration of at least %g s",
 			c.Solver.Duration, h, h+10*meta.Training.Dt)

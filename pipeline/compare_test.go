@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/spatial/r3"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/surrogate"
 )
 
 // linearDischarge returns a record of a hopper that discharges mass m at
@@ -140,6 +143,41 @@ func TestCompareTinyReport(t *testing.T) {
 	_, err = Compare(context.Background(), tinyCase, nil, model, t.TempDir(), CompareOptions{Workers: 2, Duration: 0.01})
 	if err == nil || !strings.Contains(err.Error(), "takes over from DEM only at") {
 		t.Errorf("compare for 0.01 s: %v, want an error naming the handover", err)
+	}
+}
+
+func TestCompareStrideTwoModel(t *testing.T) {
+	_, data := trainTiny(t)
+	model := filepath.Join(t.TempDir(), "stride2.safetensors")
+	_, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
+		Settings: Settings{Grouping: groupingTarget(16), Stride: 2, Chunk: 6, ChunkStride: 1},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cases.Load(tinyCase, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Compare(context.Background(), tinyCase, nil, model, t.TempDir(), CompareOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A model that steps two output intervals at once is compared on
+	// frames two output intervals apart, the same times in both runs.
+	want := 2 * c.Solver.OutputInterval
+	for name, ts := range map[string][]float64{"DEM": rep.DischargedDEM.Time, "surrogate": rep.DischargedSurrogate.Time} {
+		if len(ts) < 3 {
+			t.Fatalf("%s series has %d points, want at least 3", name, len(ts))
+		}
+		if got := ts[len(ts)-1] - ts[len(ts)-2]; math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s frames %g s apart at the end, want %g s", name, got, want)
+		}
+	}
+	if a, b := rep.DischargedDEM.Time, rep.DischargedSurrogate.Time; len(a) != len(b) || math.Abs(a[len(a)-1]-b[len(b)-1]) > 1e-9 {
+		t.Errorf("DEM series ends at %g s after %d points, surrogate at %g s after %d", a[len(a)-1], len(a), b[len(b)-1], len(b))
 	}
 }
 

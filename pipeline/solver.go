@@ -166,6 +166,18 @@ func (s *Solver) checkCase(c *cases.Case) (coarse int, err error) {
 	return coarse, nil
 }
 
+// FitOutputInterval raises the output interval of c to the model's time
+// step when the step is the longer, and logs a warning. A model trained on
+// every k-th frame of its DEM data steps k output intervals at once and
+// cannot write the frames in between.
+func (s *Solver) FitOutputInterval(c *cases.Case) {
+	dt, out := s.meta.Training.Dt, c.Solver.OutputInterval
+	if dt > out*(1+1e-9) {
+		s.log.Warn("pipeline: output interval raised to the surrogate's time step", "case", c.Name, "output_interval_s", out, "surrogate_dt_s", dt)
+		c.Solver.OutputInterval = dt
+	}
+}
+
 // Run simulates c: DEM up to the handover, the surrogate after it.
 func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, progress solvers.ProgressFunc) error {
 	start := time.Now()

@@ -243,6 +243,7 @@ func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) 
 			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
 		env.log.Info("surrogate model", "path", model)
+		s.FitOutputInterval(cs)
 		return s, nil
 	default:
 		return pluginSolver(c, env, name)

@@ -109,6 +109,7 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.IntFlag{Name: "jobs", Value: 2, Usage: "DEM variants simulated at once, sharing the cores"},
 			&cli.IntFlag{Name: "iterations", Value: 2500, Usage: "training iterations (AdamW steps)"},
 			&cli.IntFlag{Name: "target", Value: 32, Usage: "particles per coarse entity"},
+			&cli.IntFlag{Name: "stride", Value: 1, Usage: "output intervals of the DEM trajectories per surrogate step: the surrogate time step is this times the case's output interval (hopper cases)"},
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
 			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
 			&cli.StringFlag{Name: "resume", Usage: "start from the weights and normalisation of this checkpoint instead of fresh weights"},
@@ -132,9 +133,9 @@ func train(c *cli.Context, env *environment) error {
 	if cs.Fluid != nil {
 		return trainFluid(c, env, cs, caseArg)
 	}
-	if c.Int("variants") < 1 || c.Int("iterations") < 1 || c.Int("target") < 2 || c.Int("jobs") < 1 {
-		return usagef("train: --variants %d, --iterations %d, --jobs %d must be at least 1 and --target %d at least 2",
-			c.Int("variants"), c.Int("iterations"), c.Int("jobs"), c.Int("target"))
+	if c.Int("variants") < 1 || c.Int("iterations") < 1 || c.Int("target") < 2 || c.Int("jobs") < 1 || c.Int("stride") < 1 {
+		return usagef("train: --variants %d, --iterations %d, --jobs %d and --stride %d must be at least 1 and --target %d at least 2",
+			c.Int("variants"), c.Int("iterations"), c.Int("jobs"), c.Int("stride"), c.Int("target"))
 	}
 	dataDir := c.String("data")
 	if dataDir == "" {
@@ -168,6 +169,7 @@ func train(c *cli.Context, env *environment) error {
 
 	st := pipeline.DefaultSettings()
 	st.Grouping.TargetSize = c.Int("target")
+	st.Stride = c.Int("stride")
 	model := filepath.Join(out, "model.safetensors")
 	rep, err := pipeline.Train(c.Context, pipeline.TrainOptions{
 		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Settings: st,

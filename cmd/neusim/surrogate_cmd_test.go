@@ -82,3 +82,13 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 		t.Errorf("compare printed no report path:\n%s", stdout)
 	}
 }
+
+func TestTrainRejectsZeroStride(t *testing.T) {
+	code, _, stderr := runCLI(t, "train", tinyHopper, "--stride", "0", "--out", t.TempDir())
+	if code != exitUsage {
+		t.Errorf("train --stride 0 exited %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr, "--stride 0") {
+		t.Errorf("train --stride 0 printed %q, want a message naming --stride 0", stderr)
+	}
+}

@@ -341,6 +341,7 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 			return sweep.Result{}, err
 		}
 		defer s.Close()
+		s.FitOutputInterval(cs)
 		solver = s
 	}
 	if err := solver.Run(ctx, cs, rec, progress); err != nil {
