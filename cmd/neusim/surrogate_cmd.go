@@ -109,6 +109,9 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.IntFlag{Name: "jobs", Value: 2, Usage: "DEM variants simulated at once, sharing the cores"},
 			&cli.IntFlag{Name: "iterations", Value: 2500, Usage: "training iterations (AdamW steps)"},
 			&cli.IntFlag{Name: "target", Value: 32, Usage: "particles per coarse entity"},
+			&cli.IntFlag{Name: "window", Value: 4, Usage: "consecutive steps per training window, the model's memory carried and differentiated through them (hopper cases)"},
+			&cli.Float64Flag{Name: "noise", Value: 0.05, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations; positive (hopper cases)"},
+			&cli.BoolFlag{Name: "pushforward", Usage: "feed the model its own predictions, not the recorded states, at every window step after the first, so it learns to correct its drift (hopper cases)"},
 			&cli.IntFlag{Name: "stride", Value: 1, Usage: "output intervals of the DEM trajectories per surrogate step: the surrogate time step is this times the case's output interval (hopper cases)"},
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
 			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
@@ -133,9 +136,16 @@ func train(c *cli.Context, env *environment) error {
 	if cs.Fluid != nil {
 		return trainFluid(c, env, cs, caseArg)
 	}
-	if c.Int("variants") < 1 || c.Int("iterations") < 1 || c.Int("target") < 2 || c.Int("jobs") < 1 || c.Int("stride") < 1 {
-		return usagef("train: --variants %d, --iterations %d, --jobs %d and --stride %d must be at least 1 and --target %d at least 2",
-			c.Int("variants"), c.Int("iterations"), c.Int("jobs"), c.Int("stride"), c.Int("target"))
+	for _, name := range []string{"variants", "iterations", "jobs", "stride", "window"} {
+		if c.Int(name) < 1 {
+			return usagef("train: --%s %d; it must be at least 1", name, c.Int(name))
+		}
+	}
+	if c.Int("target") < 2 {
+		return usagef("train: --target %d; an entity needs at least 2 particles", c.Int("target"))
+	}
+	if v := c.Float64("noise"); !(v > 0) || math.IsInf(v, 0) {
+		return usagef("train: --noise %g; it must be positive and finite, such as the default 0.05", v)
 	}
 	dataDir := c.String("data")
 	if dataDir == "" {
@@ -173,8 +183,9 @@ func train(c *cli.Context, env *environment) error {
 	model := filepath.Join(out, "model.safetensors")
 	rep, err := pipeline.Train(c.Context, pipeline.TrainOptions{
 		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Settings: st,
-		Model:   surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
-		Train:   surrogate.TrainConfig{Iterations: c.Int("iterations")},
+		Model: surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
+		Train: surrogate.TrainConfig{Iterations: c.Int("iterations"), Window: c.Int("window"), Noise: c.Float64("noise"),
+			Pushforward: c.Bool("pushforward")},
 		Resume:  c.String("resume"),
 		Device:  device,
 		Workers: c.Int("workers"),

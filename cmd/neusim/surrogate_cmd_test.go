@@ -83,12 +83,19 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	}
 }
 
-func TestTrainRejectsZeroStride(t *testing.T) {
-	code, _, stderr := runCLI(t, "train", tinyHopper, "--stride", "0", "--out", t.TempDir())
-	if code != exitUsage {
-		t.Errorf("train --stride 0 exited %d, want %d", code, exitUsage)
-	}
-	if !strings.Contains(stderr, "--stride 0") {
-		t.Errorf("train --stride 0 printed %q, want a message naming --stride 0", stderr)
+func TestTrainRejectsBadSettings(t *testing.T) {
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--stride", "0", "--stride 0"},
+		{"--window", "0", "--window 0"},
+		{"--noise", "0", "--noise 0"},
+		{"--target", "1", "--target 1"},
+	} {
+		code, _, stderr := runCLI(t, "train", tinyHopper, tc.flag, tc.value, "--out", t.TempDir())
+		if code != exitUsage {
+			t.Errorf("train %s %s exited %d, want %d", tc.flag, tc.value, code, exitUsage)
+		}
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("train %s %s printed %q, want a message naming %s", tc.flag, tc.value, stderr, tc.want)
+		}
 	}
 }
