@@ -22,6 +22,9 @@
 #   DATA        DEM trajectories, reused when present (default out/hopper-data)
 #   OUT         models and reports (default out/hopper-tradeoff)
 #
+# An error reads "none" when the surrogate run did not empty the hopper
+# within DURATION, so that its discharge time is unknown.
+#
 # A model already in OUT is not trained again, so an interrupted run
 # resumes; delete OUT to start over. Training a pair takes about 10 to 20
 # minutes on two cores, each compare about 3 minutes; the DEM variants, when
@@ -80,8 +83,9 @@ for t in targets:
         rep = json.load(open(os.path.join(d, "compare", "report.json")))
         meta = json.load(open(os.path.join(d, "metadata.json")))
         train = json.load(open(os.path.join(d, "model.train.json")))
-        print(f"| {t} | {meta['training']['dt']:g} | {100 * rep['mass_flow_rate_error']:.0f} % "
-              f"| {100 * rep['discharge_time_error']:.0f} % | {rep['field_error']:.3f} "
+        pct = lambda x: "none" if x is None else f"{100 * x:.0f} %"
+        print(f"| {t} | {meta['training']['dt']:g} | {pct(rep['mass_flow_rate_error'])} "
+              f"| {pct(rep['discharge_time_error'])} | {rep['field_error']:.3f} "
               f"| {rep['wall_time_surrogate_s']:.1f} | {rep['speedup']:.1f} | {rep['speedup_after_handover']:.1f} "
               f"| {train['wall_s']:.0f} |")
 EOF
