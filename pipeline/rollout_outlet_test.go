@@ -1,0 +1,48 @@
+package pipeline
+
+import (
+	"log/slog"
+	"testing"
+
+	"gonum.org/v1/gonum/spatial/r3"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/particles"
+)
+
+// TestRemoveLeftCountsCrossedOutlet moves particles as one coarse step
+// may: one right through the hopper's outlet region (z from -0.04 to
+// -0.02 m, radius 0.03 m) and out of the domain (z below -0.05 m), one
+// out of the domain beside the outlet, and one inside the bin.
+func TestRemoveLeftCountsCrossedOutlet(t *testing.T) {
+	c, err := cases.Load("hopper", cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []r3.Vec{{Z: -0.01}, {X: 0.04, Z: -0.01}, {Z: 0.05}}
+	now := []r3.Vec{{Z: -0.06}, {X: 0.04, Z: -0.06}, {Z: 0.049}}
+	f := &particles.Frame{
+		ID:       []int64{1, 2, 3},
+		Pos:      append([]r3.Vec(nil), now...),
+		Vel:      make([]r3.Vec, 3),
+		Omega:    make([]r3.Vec, 3),
+		Radius:   []float64{0.001, 0.001, 0.001},
+		Mass:     []float64{1e-5, 2e-5, 3e-5},
+		Material: make([]int32, 3),
+		Entity:   []int32{0, 0, 1},
+	}
+	r := &rollout{c: c, frame: f, old: old, log: slog.New(slog.DiscardHandler)}
+
+	if got := r.removeLeft(); got != 2 {
+		t.Errorf("removed %d particles, want 2", got)
+	}
+	if len(f.OutletCount) != 1 || f.OutletCount[0] != 1 || f.OutletMass[0] != 1e-5 {
+		t.Errorf("outlet count %v, mass %v kg; want the particle that passed through it, 1 and 1e-05 kg", f.OutletCount, f.OutletMass)
+	}
+	if r.lost != 1 || r.lostMass != 2e-5 {
+		t.Errorf("%d lost, %g kg; want the particle beside the outlet, 1 and 2e-05 kg", r.lost, r.lostMass)
+	}
+	if f.Len() != 1 || f.ID[0] != 3 {
+		t.Errorf("kept ids %v, want [3]", f.ID)
+	}
+}
