@@ -17,7 +17,7 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	dir := t.TempDir()
 	modelDir := filepath.Join(dir, "model")
 	code, stdout, stderr := runCLI(t, "--log-level", "warn", "train", tinyHopper, "--variants", "2", "--iterations", "20",
-		"--target", "8", "--latent", "16", "--steps", "1", "--data", filepath.Join(dir, "data"), "--out", modelDir)
+		"--target", "8", "--stride", "1", "--latent", "16", "--steps", "1", "--data", filepath.Join(dir, "data"), "--out", modelDir)
 	if code != exitOK {
 		t.Fatalf("neusim train exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
