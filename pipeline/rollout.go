@@ -332,12 +332,11 @@ func (r *rollout) removeLeft() int {
 	return removed
 }
 
-// outletCrossed returns the index of the first outlet whose region
-// contains the end of a particle's path over the step, from old to p (m),
-// or any point of it up to a radius apart, or -1 if none does. A coarse
-// step can carry a falling particle right through a thin outlet region: at
-// 1 m/s a step of 0.04 s moves it 40 mm, twice the hopper outlet's depth.
-// Testing the end alone then counts it as lost when it leaves the domain.
+// outletCrossed returns the index of the first outlet that a particle's
+// path over the step, from old to p (m), enters, or -1. It tests the end
+// of the path, then points along it one radius apart. A coarse step can
+// carry a falling particle right through a thin outlet region: at 1 m/s a
+// step of 0.04 s moves it 40 mm, twice the hopper outlet's depth.
 // maxPathSamples bounds the points outletCrossed tests on one path.
 const maxPathSamples = 1000
 
