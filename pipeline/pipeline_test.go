@@ -48,6 +48,30 @@ func trainTinyModel(t *testing.T, data []Variant, model string, workers int) {
 	}
 }
 
+// checkSameWeights reports each parameter whose values differ between
+// the checkpoint trained on two workers, at two, and on one worker, at one.
+func checkSameWeights(t *testing.T, two, one string) {
+	t.Helper()
+	b := kernels.NewCPU[float32](1)
+	defer b.Close()
+	m2, _, err := surrogate.LoadCheckpoint(two, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, _, err := surrogate.LoadCheckpoint(one, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range m2.Params.List {
+		a, c := make([]float32, p.Value.Len()), make([]float32, p.Value.Len())
+		b.Download(a, p.Value)
+		b.Download(c, m1.Params.List[i].Value)
+		if !slices.Equal(a, c) {
+			t.Errorf("parameter %s differs between training on 2 workers and on 1", p.Name)
+		}
+	}
+}
+
 // runFrames runs the solver on c and returns copies of its frames.
 func runFrames(t *testing.T, s solvers.Solver, c *cases.Case) []*particles.Frame {
 	t.Helper()
@@ -138,24 +162,7 @@ func TestPipelineTinyHopper(t *testing.T) {
 	// The same seed gives the same weights with another worker count.
 	model1 := filepath.Join(t.TempDir(), "tiny1.safetensors")
 	trainTinyModel(t, data, model1, 1)
-	b := kernels.NewCPU[float32](1)
-	defer b.Close()
-	m2, _, err := surrogate.LoadCheckpoint(model, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m1, _, err := surrogate.LoadCheckpoint(model1, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range m2.Params.List {
-		a, c := make([]float32, p.Value.Len()), make([]float32, p.Value.Len())
-		b.Download(a, p.Value)
-		b.Download(c, m1.Params.List[i].Value)
-		if !slices.Equal(a, c) {
-			t.Errorf("parameter %s differs between training on 2 workers and on 1", p.Name)
-		}
-	}
+	checkSameWeights(t, model, model1)
 
 	// The same model gives the same frames with another worker count.
 	s1, err := NewSolver(model, SolverOptions{Workers: 1})

@@ -332,29 +332,25 @@ func (r *rollout) removeLeft() int {
 	return removed
 }
 
-// outletCrossed returns the index of the first outlet that a particle's
-// path over the step, from old to p (m), enters, or -1. It tests the end
-// of the path, then points along it one radius apart. A coarse step can
-// carry a falling particle right through a thin outlet region: at 1 m/s a
-// step of 0.04 s moves it 40 mm, twice the hopper outlet's depth.
 // maxPathSamples bounds the points outletCrossed tests on one path.
 const maxPathSamples = 1000
 
+// outletCrossed returns the index of the first outlet that a particle's
+// path over the step, from old to p (m), enters, or -1. It tests points
+// along the path one radius apart, the end included. A coarse step can
+// carry a falling particle right through a thin outlet region: at 1 m/s a
+// step of 0.04 s moves it 40 mm, twice the hopper outlet's depth.
 func (r *rollout) outletCrossed(old, p r3.Vec, radius float64) int {
-	outlets := r.c.Outlets
-	for o, out := range outlets {
-		if out.Region.Contains(p) {
-			return o
-		}
+	n := 1
+	if d := r3.Norm(r3.Sub(p, old)); d > radius && !math.IsInf(d, 0) {
+		n = min(int(math.Ceil(d/radius)), maxPathSamples)
 	}
-	d := r3.Norm(r3.Sub(p, old))
-	if len(outlets) == 0 || !(d > radius) || math.IsInf(d, 0) {
-		return -1
-	}
-	n := min(int(math.Ceil(d/radius)), maxPathSamples)
-	for k := 1; k < n; k++ {
+	for k := 1; k <= n; k++ {
 		q := r3.Add(old, r3.Scale(float64(k)/float64(n), r3.Sub(p, old)))
-		for o, out := range outlets {
+		if k == n {
+			q = p
+		}
+		for o, out := range r.c.Outlets {
 			if out.Region.Contains(q) {
 				return o
 			}

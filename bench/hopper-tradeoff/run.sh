@@ -26,9 +26,9 @@
 # within DURATION, so that its discharge time is unknown.
 #
 # A model already in OUT is not trained again, so an interrupted run
-# resumes; delete OUT to start over. Training a pair takes about 10 to 20
-# minutes on two cores, each compare about 3 minutes; the DEM variants, when
-# DATA lacks them, about 7 minutes.
+# resumes; delete OUT to start over. On two cores, training one pair took 5
+# to 19 minutes and each compare 2 to 3 minutes. Simulating the DEM
+# variants that DATA lacks takes about 7 minutes.
 set -euo pipefail
 
 TARGETS=${TARGETS:-32 64}
