@@ -46,6 +46,13 @@ type Settings struct {
 	// last recorded state (a ghost). Entities in the outlet throat, where
 	// the flow rate is set, thus stay in the training data.
 	DropLeaving bool `json:"drop_leaving"`
+
+	// HandoverDelay is how long DEM keeps running after the last wall
+	// removal before the surrogate takes over, s. The opening of a gate
+	// starts the flow within a few surrogate steps, a transient that
+	// training windows rarely see; DEM resolves it, and training starts
+	// at the handover as the solver does. Zero hands over at the removal.
+	HandoverDelay float64 `json:"handover_delay_s,omitempty"`
 }
 
 // DefaultSettings returns the settings used when TrainOptions leaves them
@@ -89,14 +96,17 @@ func caseWalls(c *cases.Case) ([]mesh.Surface, error) {
 }
 
 // handoverTime returns when the surrogate takes over from DEM in case c:
-// the latest wall removal time (a hopper's gate), but no earlier than
-// history coarse steps of dt seconds, rounded up to a multiple of dt.
+// delay seconds after the latest wall removal (a hopper's gate), but no
+// earlier than history coarse steps of dt seconds, rounded up to a
+// multiple of dt. A case without a removable wall ignores delay.
 // Training sequences start history steps before it, so that the first
 // target is the first step the surrogate will take.
-func handoverTime(c *cases.Case, dt float64, history int) float64 {
+func handoverTime(c *cases.Case, dt float64, history int, delay float64) float64 {
 	t := float64(history) * dt
 	for _, w := range c.Walls {
-		t = math.Max(t, w.RemovedAt)
+		if w.RemovedAt > 0 {
+			t = math.Max(t, w.RemovedAt+delay)
+		}
 	}
 	return math.Ceil(t/dt-1e-9) * dt
 }
@@ -177,7 +187,7 @@ func variantSequences(name string, frames []*particles.Frame, c *cases.Case, wal
 	}
 	out := frames[1].Time - frames[0].Time
 	dt := out * float64(st.Stride)
-	start := handoverTime(c, dt, feat.History) - float64(feat.History)*dt
+	start := handoverTime(c, dt, feat.History, st.HandoverDelay) - float64(feat.History)*dt
 	first := int(math.Round(start / out))
 	materials := len(c.Materials)
 

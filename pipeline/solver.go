@@ -187,7 +187,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 	dt := s.meta.Training.Dt
 	hist := s.meta.Features.History
-	handover := handoverTime(c, dt, hist)
+	handover := handoverTime(c, dt, hist, s.settings.HandoverDelay)
 	if handover >= c.Solver.Duration {
 		s.log.Warn("pipeline: the handover time is not before the end of the run; DEM runs all of it", "handover_s", handover, "duration_s", c.Solver.Duration)
 		handover = c.Solver.Duration

@@ -214,6 +214,9 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		return nil, fmt.Errorf("pipeline: train: %d variants, output %q, %d iterations; want data, an output path and at least 1 iteration",
 			len(opt.Data), opt.Out, opt.Train.Iterations)
 	}
+	if d := opt.Settings.HandoverDelay; !(d >= 0) || math.IsInf(d, 0) {
+		return nil, fmt.Errorf("pipeline: train: handover delay %g s; want zero or a positive finite time", d)
+	}
 	if opt.Holdout >= len(opt.Data) {
 		return nil, fmt.Errorf("pipeline: train: %d of %d variants held out; at least one must remain for training", opt.Holdout, len(opt.Data))
 	}

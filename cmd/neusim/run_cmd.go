@@ -45,8 +45,9 @@ them are kept.
 By default the run uses neusim's discrete element method (--solver dem).
 --solver surrogate, or --model alone, uses a trained surrogate: --model, or
 the model shipped for the case (models/CASE/model.safetensors). It lets DEM simulate the
-settling phase up to the handover (a hopper's gate opening) and rolls
-coarse entities forward after it; a parameter outside the model's trained
+settling phase and the start of the flow up to the handover (a hopper's
+gate opening plus the model's handover delay) and rolls coarse entities
+forward after it; a parameter outside the model's trained
 range is run with a warning. No model ships yet for the default hopper, and
 the one for hopper_cone is not accurate (check it with "neusim compare"),
 which is why dem stays the default for particle cases. --solver liggghts

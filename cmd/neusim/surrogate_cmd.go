@@ -113,6 +113,7 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.Float64Flag{Name: "noise", Value: 0.05, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations, positive (hopper cases)"},
 			&cli.BoolFlag{Name: "pushforward", Usage: "feed the model its own predictions, not the recorded states, at every window step after the first, so it learns to correct its drift (hopper cases)"},
 			&cli.IntFlag{Name: "stride", Value: 4, Usage: "output intervals of the DEM trajectories per surrogate step, so the surrogate time step is this times the case's output interval (hopper cases)"},
+			&cli.Float64Flag{Name: "handover-delay", Value: 0.2, Usage: "seconds that DEM keeps running after a gate opens (the last wall removal) before the model takes over, in every run of the model; training starts there too (hopper cases)"},
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
 			&cli.IntFlag{Name: "steps", Value: 3, Usage: "message-passing steps of the graph network"},
 			&cli.StringFlag{Name: "resume", Usage: "start from the weights and normalisation of this checkpoint instead of fresh weights"},
@@ -147,6 +148,9 @@ func train(c *cli.Context, env *environment) error {
 	if v := c.Float64("noise"); !(v > 0) || math.IsInf(v, 0) {
 		return usagef("train: --noise %g; it must be positive and finite, such as the default 0.05", v)
 	}
+	if v := c.Float64("handover-delay"); !(v >= 0) || math.IsInf(v, 0) {
+		return usagef("train: --handover-delay %g; it must be zero or a positive time in seconds, such as the default 0.2", v)
+	}
 	dataDir := c.String("data")
 	if dataDir == "" {
 		dataDir = filepath.Join("out", cs.Name+"-data")
@@ -180,6 +184,7 @@ func train(c *cli.Context, env *environment) error {
 	st := pipeline.DefaultSettings()
 	st.Grouping.TargetSize = c.Int("target")
 	st.Stride = c.Int("stride")
+	st.HandoverDelay = c.Float64("handover-delay")
 	model := filepath.Join(out, "model.safetensors")
 	rep, err := pipeline.Train(c.Context, pipeline.TrainOptions{
 		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Settings: st,
@@ -230,9 +235,10 @@ of the case from both runs (mass flow rate, discharge time, kinetic
 energy, ...), their relative differences and the wall times. Either name
 may be any --solver of run, solver plugins included.
 
-The surrogate hands over from DEM after the settling phase (the hopper's
-gate opening); the report states the handover time, and the speed-up is
-given for the whole run and for the part after the handover.
+The surrogate hands over from DEM after the settling phase, at the
+hopper's gate opening plus the handover delay the model was trained with
+(train --handover-delay); the report states the handover time, and the
+speed-up is given for the whole run and for the part after the handover.
 
 For a fluid case (cavity) it runs LBM and the fluid surrogate on the same
 grid from rest to the steady state and reports the relative L2 error of the

@@ -17,7 +17,7 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	dir := t.TempDir()
 	modelDir := filepath.Join(dir, "model")
 	code, stdout, stderr := runCLI(t, "--log-level", "warn", "train", tinyHopper, "--variants", "2", "--iterations", "20",
-		"--target", "8", "--stride", "1", "--latent", "16", "--steps", "1", "--data", filepath.Join(dir, "data"), "--out", modelDir)
+		"--target", "8", "--stride", "1", "--handover-delay", "0.02", "--latent", "16", "--steps", "1", "--data", filepath.Join(dir, "data"), "--out", modelDir)
 	if code != exitOK {
 		t.Fatalf("neusim train exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
@@ -51,6 +51,11 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	} else {
 		if p.DEMSteps < 1 || p.SurrogateSteps < 1 || sum.Steps != p.DEMSteps+int64(p.SurrogateSteps) {
 			t.Errorf("summary: steps %d, DEM steps %d, surrogate steps %d; want both phases, adding up", sum.Steps, p.DEMSteps, p.SurrogateSteps)
+		}
+		// The gate opens at 0.05 s and the model hands over 0.02 s later,
+		// rounded up to its 0.025 s step.
+		if math.Abs(p.HandoverS-0.075) > 1e-9 {
+			t.Errorf("summary: handover at %g s, want 0.075 s", p.HandoverS)
 		}
 		if got := p.HandoverS + float64(p.SurrogateSteps)*p.SurrogateDt; math.Abs(got-sum.SimTime) > 1e-9*sum.SimTime {
 			t.Errorf("summary: handover %g s + %d steps of %g s = %g s; simulated time %g s", p.HandoverS, p.SurrogateSteps, p.SurrogateDt, got, sum.SimTime)
@@ -89,6 +94,7 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		{"--window", "0", "--window 0"},
 		{"--noise", "0", "--noise 0"},
 		{"--target", "1", "--target 1"},
+		{"--handover-delay", "-0.1", "--handover-delay -0.1"},
 	} {
 		code, _, stderr := runCLI(t, "train", tinyHopper, tc.flag, tc.value, "--out", t.TempDir())
 		if code != exitUsage {

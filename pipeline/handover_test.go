@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/particles"
+	"github.com/neusim/neusim/surrogate"
+)
+
+func TestHandoverTime(t *testing.T) {
+	tiny, err := cases.Load(tinyCase, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := cases.Load("box", cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tiny hopper's gate goes at 0.05 s.
+	for _, tc := range []struct {
+		c       *cases.Case
+		dt      float64
+		history int
+		delay   float64
+		want    float64
+	}{
+		{tiny, 0.01, 3, 0, 0.05},     // at the removal
+		{tiny, 0.01, 3, 0.03, 0.08},  // delayed
+		{tiny, 0.02, 3, 0.03, 0.08},  // 0.08 is a multiple of the step
+		{tiny, 0.03, 3, 0.03, 0.09},  // rounded up to a step
+		{tiny, 0.02, 5, 0, 0.10},     // the velocity history needs 5 steps
+		{box, 0.01, 3, 0.2, 0.03},    // no removable wall: the delay does not apply
+		{tiny, 0.01, 3, 0.001, 0.06}, // a delay rounds up to the next step
+	} {
+		got := handoverTime(tc.c, tc.dt, tc.history, tc.delay)
+		if math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s, step %g s, history %d, delay %g s: handover at %g s, want %g s", tc.c.Name, tc.dt, tc.history, tc.delay, got, tc.want)
+		}
+	}
+}
+
+// TestHandoverDelayModel checks that a model trained with a handover delay
+// takes over at the delayed time in every run: DEM writes the frames up to
+// it, without entities, and the surrogate the later ones.
+func TestHandoverDelayModel(t *testing.T) {
+	_, data := trainTiny(t)
+	model := filepath.Join(t.TempDir(), "delayed.safetensors")
+	rep, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1, HandoverDelay: 0.03},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSolver(model, SolverOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := cases.Load(tinyCase, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := runFrames(t, s, c)
+	const want = 0.08 // gate at 0.05 s, plus 0.03 s
+	if got := s.LastRun().Handover; math.Abs(got-want) > 1e-12 {
+		t.Errorf("handover at %g s, want %g s", got, want)
+	}
+	for _, f := range frames {
+		if f.Len() == 0 {
+			continue // emptied
+		}
+		grouped := f.Entity[0] != particles.NoEntity
+		if after := f.Time > want+1e-9; grouped != after {
+			t.Errorf("frame at %g s: grouped into entities %v, want %v (handover at %g s)", f.Time, grouped, after, want)
+		}
+	}
+
+	// Training starts where the solver hands over, so that a sequence
+	// starts at each of the 6 output intervals in 0.03 s less.
+	undelayed := filepath.Join(t.TempDir(), "undelayed.safetensors")
+	rep0, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
+		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
+		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, base := rep.Sequences+rep.HeldOutSequences, rep0.Sequences+rep0.HeldOutSequences; got != base-2*6 {
+		t.Errorf("%d sequences with a 0.03 s delay, %d without; want 6 fewer per variant (one per 0.005 s output interval)", got, base)
+	}
+
+	if _, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
+		Settings: Settings{HandoverDelay: -0.1}, Train: surrogate.TrainConfig{Iterations: 1}}); err == nil {
+		t.Error("a negative handover delay was accepted")
+	}
+}
