@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
@@ -83,19 +84,58 @@ func TestHandoverDelayModel(t *testing.T) {
 	// Training starts where the solver hands over, so that a sequence
 	// starts at each of the 6 output intervals in 0.03 s less.
 	undelayed := filepath.Join(t.TempDir(), "undelayed.safetensors")
-	rep0, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
+	baseRep, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
 		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
 		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
 		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, base := rep.Sequences+rep.HeldOutSequences, rep0.Sequences+rep0.HeldOutSequences; got != base-2*6 {
+	if got, base := rep.Sequences+rep.HeldOutSequences, baseRep.Sequences+baseRep.HeldOutSequences; got != base-2*6 {
 		t.Errorf("%d sequences with a 0.03 s delay, %d without; want 6 fewer per variant (one per 0.005 s output interval)", got, base)
 	}
 
 	if _, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
 		Settings: Settings{HandoverDelay: -0.1}, Train: surrogate.TrainConfig{Iterations: 1}}); err == nil {
 		t.Error("a negative handover delay was accepted")
+	}
+}
+
+// TestSequencesEveryPhase checks that with a surrogate step of two output
+// intervals, training sequences start at every output frame from the
+// handover's history on, so both phases of the coarse steps are sampled.
+func TestSequencesEveryPhase(t *testing.T) {
+	_, data := trainTiny(t)
+	frames, _, err := readFrames(data[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cases.Load(tinyCase, cases.Options{Set: variantSet(nil, data[0].Values)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walls, err := caseWalls(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := frames[1].Time - frames[0].Time
+	st := Settings{Grouping: groupingTarget(16), Stride: 2, Chunk: 4, ChunkStride: 1}.withDefaults()
+	feat := surrogate.Features{History: 2, Materials: len(c.Materials), Radius: 0.008}
+	seqs, _, err := variantSequences("v", frames, c, walls, st, feat, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) < 4 {
+		t.Fatalf("%d sequences, want at least 4", len(seqs))
+	}
+	// The gate goes at 0.05 s; two steps of 2 output intervals before it.
+	first := int(math.Round(0.05/out)) - 2*2
+	for i, s := range seqs {
+		if want := fmt.Sprintf("v@%d", first+i); s.Name != want {
+			t.Errorf("sequence %d is %s, want %s", i, s.Name, want)
+		}
+		if math.Abs(s.Dt-2*out) > 1e-12 {
+			t.Errorf("sequence %s has a step of %g s, want %g s", s.Name, s.Dt, 2*out)
+		}
 	}
 }

@@ -31,8 +31,12 @@ type Settings struct {
 	Stride int `json:"stride"`
 
 	// Chunk is the number of coarse frames per training sequence and
-	// ChunkStride the number of frames between the starts of two
-	// sequences. Each sequence is grouped afresh at its first frame.
+	// ChunkStride the number of the trajectory's output intervals between
+	// the starts of two sequences. Each sequence is grouped afresh at its
+	// first frame. With Stride > 1 and ChunkStride 1, sequences start at
+	// every output frame, so that the coarse steps are sampled at every
+	// phase of the trajectory: Stride times the sequences of starting
+	// only every coarse step.
 	Chunk       int `json:"chunk"`
 	ChunkStride int `json:"chunk_stride"`
 
@@ -193,7 +197,7 @@ func variantSequences(name string, frames []*particles.Frame, c *cases.Case, wal
 
 	var seqs []*surrogate.Sequence
 	span := (st.Chunk - 1) * st.Stride
-	for s := first; s+span < len(frames); s += st.ChunkStride * st.Stride {
+	for s := first; s+span < len(frames); s += st.ChunkStride {
 		if frames[s].Len() < st.Grouping.TargetSize {
 			break
 		}

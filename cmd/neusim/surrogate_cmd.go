@@ -110,7 +110,7 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.IntFlag{Name: "iterations", Value: 2500, Usage: "training iterations (AdamW steps)"},
 			&cli.IntFlag{Name: "target", Value: 32, Usage: "particles per coarse entity"},
 			&cli.IntFlag{Name: "window", Value: 4, Usage: "consecutive steps per training window, the model's memory carried and differentiated through them (hopper cases)"},
-			&cli.Float64Flag{Name: "noise", Value: 0.05, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations, positive (hopper cases)"},
+			&cli.Float64Flag{Name: "noise", Value: 0.2, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations, positive (hopper cases)"},
 			&cli.BoolFlag{Name: "pushforward", Usage: "feed the model its own predictions, not the recorded states, at every window step after the first, so it learns to correct its drift (hopper cases)"},
 			&cli.IntFlag{Name: "stride", Value: 4, Usage: "output intervals of the DEM trajectories per surrogate step, so the surrogate time step is this times the case's output interval (hopper cases)"},
 			&cli.Float64Flag{Name: "handover-delay", Value: 0.2, Usage: "seconds that DEM keeps running after a gate opens (the last wall removal) before the model takes over, in every run of the model; training starts there too (hopper cases)"},
@@ -146,7 +146,7 @@ func train(c *cli.Context, env *environment) error {
 		return usagef("train: --target %d; an entity needs at least 2 particles", c.Int("target"))
 	}
 	if v := c.Float64("noise"); !(v > 0) || math.IsInf(v, 0) {
-		return usagef("train: --noise %g; it must be positive and finite, such as the default 0.05", v)
+		return usagef("train: --noise %g; it must be positive and finite, such as the default 0.2", v)
 	}
 	if v := c.Float64("handover-delay"); !(v >= 0) || math.IsInf(v, 0) {
 		return usagef("train: --handover-delay %g; it must be zero or a positive time in seconds, such as the default 0.2", v)
