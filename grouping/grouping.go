@@ -99,6 +99,13 @@ type Binding struct {
 	Start []int32
 	Index []int32
 
+	// Reach, when positive, bounds the affine field in Prolong, m: a
+	// member farther than Reach from its entity's centre moves with the
+	// entity's translation alone. The field is fitted to the members near
+	// the centre, and extrapolated far beyond them it turns a stretching
+	// entity's stray member into a projectile. Zero means no bound.
+	Reach float64
+
 	ids []int64 // the frame ids the binding was made for
 }
 

@@ -27,6 +27,9 @@ import (
 // M v' to rounding error. Member velocity fluctuations about the affine
 // field and member spins relative to the entity are not kept.
 //
+// A member farther than b.Reach (when positive) from its entity's centre
+// is translated with the entity, x_i' = c' + (x_i - c), v_i' = v'.
+//
 // Particles that belong to no entity are left unchanged. Prolong panics
 // when prev or next has another entity count than b's grouping, or f
 // another particle count than b.
@@ -58,7 +61,14 @@ func (b *Binding) Prolong(f *particles.Frame, prev, next *Entities, dt float64, 
 				continue
 			}
 			s := &steps[e]
-			r := s.deform.MulVec(r3.Sub(f.Pos[i], s.centre))
+			r := r3.Sub(f.Pos[i], s.centre)
+			if b.Reach > 0 && r3.Norm2(r) > b.Reach*b.Reach {
+				f.Pos[i] = r3.Add(s.next, r)
+				f.Vel[i] = s.vel
+				f.Omega[i] = s.omega
+				continue
+			}
+			r = s.deform.MulVec(r)
 			f.Pos[i] = r3.Add(s.next, r)
 			f.Vel[i] = r3.Add(s.vel, s.grad.MulVec(r))
 			f.Omega[i] = s.omega

@@ -161,6 +161,11 @@ func (r *rollout) step(k int) error {
 	// Move the particles with their entities, then keep them out of the
 	// walls and take out those that left.
 	r.old = append(r.old[:0], r.frame.Pos...)
+	// A member beyond the connectivity radius has drifted away from its
+	// entity, such as one left above an entity that stretches into the
+	// outlet. Extrapolating the entity's stretching to it flung beads out
+	// of the top of the hopper.
+	r.bind.Reach = r.feat.Radius
 	r.bind.Prolong(r.frame, r.ents, next, r.dt, r.workers)
 	r.t += r.dt
 	r.frame.Time = r.t

@@ -137,6 +137,7 @@ func (s *scene) step(pred *surrogate.ModelPredictor, search pairSearch, workers 
 	}
 	next.Time = s.ents.Time + s.dt
 	t3 := time.Now()
+	s.bind.Reach = s.feat.Radius // as the pipeline's rollout
 	s.bind.Prolong(s.frame, s.ents, next, s.dt, workers)
 	t4 := time.Now()
 	var ents grouping.Entities
