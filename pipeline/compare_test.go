@@ -12,7 +12,6 @@ import (
 	"gonum.org/v1/gonum/spatial/r3"
 
 	"github.com/neusim/neusim/cases"
-	"github.com/neusim/neusim/surrogate"
 )
 
 // linearDischarge returns a record of a hopper that discharges mass m at
@@ -149,13 +148,7 @@ func TestCompareTinyReport(t *testing.T) {
 func TestCompareStrideTwoModel(t *testing.T) {
 	_, data := trainTiny(t)
 	model := filepath.Join(t.TempDir(), "stride2.safetensors")
-	_, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
-		Settings: Settings{Grouping: groupingTarget(16), Stride: 2, Chunk: 6, ChunkStride: 1},
-		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
-		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	trainTinyWith(t, data, model, Settings{Grouping: groupingTarget(16), Stride: 2, Chunk: 6, ChunkStride: 1})
 	c, err := cases.Load(tinyCase, cases.Options{})
 	if err != nil {
 		t.Fatal(err)

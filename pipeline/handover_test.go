@@ -50,13 +50,7 @@ func TestHandoverTime(t *testing.T) {
 func TestHandoverDelayModel(t *testing.T) {
 	_, data := trainTiny(t)
 	model := filepath.Join(t.TempDir(), "delayed.safetensors")
-	rep, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
-		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1, HandoverDelay: 0.03},
-		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
-		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := trainTinyWith(t, data, model, Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1, HandoverDelay: 0.03})
 	s, err := NewSolver(model, SolverOptions{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -84,13 +78,7 @@ func TestHandoverDelayModel(t *testing.T) {
 	// Training starts where the solver hands over, so that a sequence
 	// starts at each of the 6 output intervals in 0.03 s less.
 	undelayed := filepath.Join(t.TempDir(), "undelayed.safetensors")
-	baseRep, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: undelayed, Seed: 3,
-		Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1},
-		Model:    surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
-		Train:    surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	baseRep := trainTinyWith(t, data, undelayed, Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1})
 	if got, base := rep.Sequences+rep.HeldOutSequences, baseRep.Sequences+baseRep.HeldOutSequences; got != base-2*6 {
 		t.Errorf("%d sequences with a 0.03 s delay, %d without; want 6 fewer per variant (one per 0.005 s output interval)", got, base)
 	}

@@ -48,6 +48,19 @@ func trainTinyModel(t *testing.T, data []Variant, model string, workers int) {
 	}
 }
 
+// trainTinyWith trains a very small model for two iterations on data with
+// the pipeline settings st and returns the training report.
+func trainTinyWith(t *testing.T, data []Variant, model string, st Settings) *TrainReport {
+	t.Helper()
+	rep, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3, Settings: st,
+		Model: surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+		Train: surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
 // checkSameWeights reports each parameter whose values differ between
 // the checkpoint trained on two workers, at two, and on one worker, at one.
 func checkSameWeights(t *testing.T, two, one string) {
