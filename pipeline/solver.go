@@ -37,15 +37,16 @@ type SolverOptions struct {
 //
 // A run has two phases. The DEM solver simulates the case from its
 // initial state up to the handover time: the latest wall removal (a
-// hopper's gate), but at least History coarse steps, rounded up to a
-// coarse step. The surrogate was trained on the flow after that time and
-// has not learned insertion and settling, so DEM does that part, and its
+// hopper's gate) plus the checkpoint's Settings.HandoverDelay, but at
+// least History coarse steps, rounded up to a coarse step. The surrogate
+// was trained on the flow after that time and has not learned insertion,
+// settling and the start of the flow, so DEM does that part, and its
 // frames go to the sink unchanged except for an Entity column of
 // particles.NoEntity. From the handover on, the particles are grouped with
 // the checkpoint's settings and the model advances the entities by coarse
 // steps of the training time step. Every coarse step the members are
-// moved with their entity (grouping.Binding.Prolong) and pushed out of the
-// active walls. Members that enter an outlet or leave the domain are
+// moved with their entity (grouping.Binding.Prolong, its affine field
+// bounded to the connectivity radius) and pushed out of the active walls. Members that enter an outlet or leave the domain are
 // removed and counted, and the rest are restricted back to entity states.
 // Entities are regrouped every RegroupEvery steps and whenever one has
 // lost all its members. Frames with entity ids go to the sink at every output
