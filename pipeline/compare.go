@@ -158,8 +158,8 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	meta := sur.Metadata()
 	// Both runs write their frames at the same times.
 	sur.FitOutputInterval(c)
-	if h := handoverTime(c, meta.Training.Dt, meta.Features.History, sur.settings.HandoverDelay); c.Solver.Duration <= h {
-		return nil, fmt.Errorf("pipeline: compare: the run lasts %g s, but the surrogate takes over from DEM only at %g s (after the last removable wall is gone); use a duration of at least %g s",
+	if h := sur.handoverTime(c); c.Solver.Duration <= h {
+		return nil, fmt.Errorf("pipeline: compare: the run lasts %g s, but the surrogate takes over from DEM only at %g s (the last wall removal plus the model's handover delay); use a duration of at least %g s",
 			c.Solver.Duration, h, h+10*meta.Training.Dt)
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {

@@ -106,6 +106,7 @@ func TestSequencesEveryPhase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	out := frames[1].Time - frames[0].Time
 	st := Settings{Grouping: groupingTarget(16), Stride: 2, Chunk: 4, ChunkStride: 1}.withDefaults()
 	feat := surrogate.Features{History: 2, Materials: len(c.Materials), Radius: 0.008}
@@ -116,7 +117,9 @@ func TestSequencesEveryPhase(t *testing.T) {
 	if len(seqs) < 4 {
 		t.Fatalf("%d sequences, want at least 4", len(seqs))
 	}
-	// The gate goes at 0.05 s; two steps of 2 output intervals before it.
+
+	// The gate goes at 0.05 s, and sequences start two coarse steps of 2
+	// output intervals before it.
 	first := int(math.Round(0.05/out)) - 2*2
 	for i, s := range seqs {
 		if want := fmt.Sprintf("v@%d", first+i); s.Name != want {

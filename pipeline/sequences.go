@@ -33,10 +33,10 @@ type Settings struct {
 	// Chunk is the number of coarse frames per training sequence and
 	// ChunkStride the number of the trajectory's output intervals between
 	// the starts of two sequences. Each sequence is grouped afresh at its
-	// first frame. With Stride > 1 and ChunkStride 1, sequences start at
-	// every output frame, so that the coarse steps are sampled at every
-	// phase of the trajectory: Stride times the sequences of starting
-	// only every coarse step.
+	// first frame. With Stride > 1 and ChunkStride 1, a sequence starts at
+	// every output frame, so the coarse steps sample every phase of the
+	// trajectory. That gives Stride times the sequences of one start per
+	// coarse step.
 	Chunk       int `json:"chunk"`
 	ChunkStride int `json:"chunk_stride"`
 
@@ -52,10 +52,10 @@ type Settings struct {
 	DropLeaving bool `json:"drop_leaving"`
 
 	// HandoverDelay is how long DEM keeps running after the last wall
-	// removal before the surrogate takes over, s. The opening of a gate
-	// starts the flow within a few surrogate steps, a transient that
-	// training windows rarely see; DEM resolves it, and training starts
-	// at the handover as the solver does. Zero hands over at the removal.
+	// removal before the surrogate takes over, s. A gate opening starts
+	// the flow within a few surrogate steps, a transient that training
+	// windows rarely see, so DEM resolves it. Training starts at the
+	// handover as the solver does. Zero hands over at the removal.
 	HandoverDelay float64 `json:"handover_delay_s,omitempty"`
 }
 

@@ -46,8 +46,8 @@ type SolverOptions struct {
 // the checkpoint's settings and the model advances the entities by coarse
 // steps of the training time step. Every coarse step the members are
 // moved with their entity (grouping.Binding.Prolong, its affine field
-// bounded to the connectivity radius) and pushed out of the active walls. Members that enter an outlet or leave the domain are
-// removed and counted, and the rest are restricted back to entity states.
+// bounded to the connectivity radius) and pushed out of the active walls.
+// Members that enter an outlet or leave the domain are removed and counted, and the rest are restricted back to entity states.
 // Entities are regrouped every RegroupEvery steps and whenever one has
 // lost all its members. Frames with entity ids go to the sink at every output
 // interval, so observables, trajectories and VTK work as with DEM.
@@ -179,6 +179,12 @@ func (s *Solver) FitOutputInterval(c *cases.Case) {
 	}
 }
 
+// handoverTime returns when the surrogate takes over from DEM in case c,
+// s.
+func (s *Solver) handoverTime(c *cases.Case) float64 {
+	return handoverTime(c, s.meta.Training.Dt, s.meta.Features.History, s.settings.HandoverDelay)
+}
+
 // Run simulates c: DEM up to the handover, the surrogate after it.
 func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, progress solvers.ProgressFunc) error {
 	start := time.Now()
@@ -188,7 +194,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 	dt := s.meta.Training.Dt
 	hist := s.meta.Features.History
-	handover := handoverTime(c, dt, hist, s.settings.HandoverDelay)
+	handover := s.handoverTime(c)
 	if handover >= c.Solver.Duration {
 		s.log.Warn("pipeline: the handover time is not before the end of the run; DEM runs all of it", "handover_s", handover, "duration_s", c.Solver.Duration)
 		handover = c.Solver.Duration
