@@ -27,8 +27,9 @@
 // # Solver
 //
 // Solver implements solvers.Solver: DEM up to the handover, then the
-// surrogate advancing entities with the particles carried along, wall
-// projection, outlet removal (with departed members kept as free-fall
+// surrogate advancing entities with the particles carried along (in free
+// fall below every wall), projections that keep particles out of each
+// other and of the walls, outlet removal (with departed members kept as free-fall
 // ghosts until the next regrouping, as in training) and regrouping. See
 // Solver for the details.
 //

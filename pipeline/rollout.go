@@ -37,6 +37,8 @@ type rollout struct {
 	acc, dgrad []float64
 	contacts   []mesh.Contact
 	old        []r3.Vec // particle positions before the step, m
+	oldVel     []r3.Vec // particle velocities before the step, m/s
+	sep        *separator
 
 	// ghosts holds the members removed since the last regrouping,
 	// continued in free fall. They still count in their entity's state,
@@ -75,6 +77,11 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 	if f.Len() == 0 {
 		return r, nil
 	}
+	rmax := 0.0
+	for _, x := range f.Radius {
+		rmax = max(rmax, x)
+	}
+	r.sep = newSeparator(particles.Box{Min: c.Domain.Min, Max: c.Domain.Max}, rmax/2, r.workers)
 
 	g, _, err := grouping.FitSettings([]*particles.Frame{f}, s.settings.Grouping, r.workers)
 	if err != nil {
@@ -166,9 +173,14 @@ func (r *rollout) step(k int) error {
 	// outlet. Extrapolating the entity's stretching to it flung beads out
 	// of the top of the hopper.
 	r.bind.Reach = r.feat.Radius
+	r.oldVel = append(r.oldVel[:0], r.frame.Vel...)
 	r.bind.Prolong(r.frame, r.ents, next, r.dt, r.workers)
+	r.fallBelowWalls()
 	r.t += r.dt
 	r.frame.Time = r.t
+	if err := r.sep.apply(r.frame); err != nil {
+		return fmt.Errorf("pipeline: separating the particles at %g s: %w", r.t, err)
+	}
 	r.constrainWalls(r.old)
 	r.fallGhosts()
 	if r.removeLeft() > 0 {
@@ -292,6 +304,58 @@ func (r *rollout) constrainWalls(old []r3.Vec) {
 				}
 			}
 		}
+	}
+}
+
+// fallBelowWalls moves the particles that started the step below every
+// active wall, along gravity, in free fall from their state before the
+// step instead of with their entity. Only other falling beads touch them
+// there, as in the jet under a hopper's orifice. An entity's affine field
+// cannot follow that jet. In DEM of the default hopper it speeds up from
+// about 0.06 m/s just above the orifice to 0.6 m/s 20 mm below it. Left
+// with their entities, the beads under the orifice fell at 0.1 to 0.3 m/s
+// and crowded it. An active wall without bounds, such as a plane, leaves
+// every particle with its entity.
+func (r *rollout) fallBelowWalls() {
+	g := r.c.Gravity
+	gn := r3.Norm(g)
+	if gn == 0 {
+		return
+	}
+	down := r3.Scale(1/gn, g)
+	lowest := math.Inf(-1) // along down, m
+	for _, w := range r.walls {
+		if a, ok := w.(interface{ Active(float64) bool }); ok && !a.Active(r.t) {
+			continue
+		}
+		lo, hi := w.Bounds(r.t)
+		if math.IsInf(lo.X+lo.Y+lo.Z+hi.X+hi.Y+hi.Z, 0) {
+			return
+		}
+		for c := range 8 {
+			p := lo
+			if c&1 != 0 {
+				p.X = hi.X
+			}
+			if c&2 != 0 {
+				p.Y = hi.Y
+			}
+			if c&4 != 0 {
+				p.Z = hi.Z
+			}
+			lowest = math.Max(lowest, r3.Dot(p, down))
+		}
+	}
+	if math.IsInf(lowest, 0) || math.IsNaN(lowest) {
+		return // no active wall
+	}
+	f, dt := r.frame, r.dt
+	for i := range f.Pos {
+		if r3.Dot(r.old[i], down) <= lowest {
+			continue
+		}
+		f.Pos[i] = r3.Add(r.old[i], r3.Add(r3.Scale(dt, r.oldVel[i]), r3.Scale(dt*dt/2, g)))
+		f.Vel[i] = r3.Add(r.oldVel[i], r3.Scale(dt, g))
 	}
 }
 

@@ -46,3 +46,45 @@ func TestRemoveLeftCountsCrossedOutlet(t *testing.T) {
 		t.Errorf("kept ids %v, want [3]", f.ID)
 	}
 }
+
+// TestFallBelowWalls checks that a bead under the hopper's orifice (the
+// cone's lowest point, z = 0) falls freely from its state before the step
+// once the gate is gone. A bead in the cone keeps the motion its entity
+// gave it. While the gate, a plane without bounds, is in place, both
+// keep their entities' motion.
+func TestFallBelowWalls(t *testing.T) {
+	c, err := cases.Load("hopper", cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	walls, err := caseWalls(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dt = 0.04
+	old := []r3.Vec{{X: 0.001, Z: -0.002}, {X: 0.005, Z: 0.005}}
+	oldVel := []r3.Vec{{X: 0.01, Z: -0.3}, {Z: -0.05}}
+	entity := []r3.Vec{{Z: -0.01}, {Z: 0.004}} // where prolongation put them, m
+	for _, tc := range []struct {
+		time     float64 // s
+		released bool
+	}{{0.5, true}, {0.1, false}} {
+		f := &particles.Frame{Pos: append([]r3.Vec(nil), entity...), Vel: make([]r3.Vec, 2), Radius: []float64{0.001, 0.001}}
+		r := &rollout{c: c, walls: walls, frame: f, old: old, oldVel: oldVel, dt: dt, t: tc.time}
+		r.fallBelowWalls()
+
+		want := entity[0]
+		if tc.released {
+			want = r3.Vec{X: 0.001 + 0.01*dt, Z: -0.002 - 0.3*dt - 9.81*dt*dt/2}
+		}
+		if d := r3.Norm(r3.Sub(f.Pos[0], want)); d > 1e-15 {
+			t.Errorf("t = %g s: bead under the orifice at %v, want %v", tc.time, f.Pos[0], want)
+		}
+		if tc.released && f.Vel[0] != (r3.Vec{X: 0.01, Z: -0.3 - 9.81*dt}) {
+			t.Errorf("t = %g s: bead under the orifice moves at %v m/s, want %v", tc.time, f.Vel[0], r3.Vec{X: 0.01, Z: -0.3 - 9.81*dt})
+		}
+		if f.Pos[1] != entity[1] {
+			t.Errorf("t = %g s: bead in the cone at %v, want it left at %v", tc.time, f.Pos[1], entity[1])
+		}
+	}
+}

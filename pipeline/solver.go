@@ -46,8 +46,11 @@ type SolverOptions struct {
 // the checkpoint's settings and the model advances the entities by coarse
 // steps of the training time step. Every coarse step the members are
 // moved with their entity (grouping.Binding.Prolong, its affine field
-// bounded to the connectivity radius) and pushed out of the active walls.
-// Members that enter an outlet or leave the domain are removed and counted, and the rest are restricted back to entity states.
+// bounded to the connectivity radius), except those below every active
+// wall, which fall freely. Overlapping particles are then pushed apart,
+// and particles are pushed out of the active walls. Members that enter
+// an outlet or leave the domain are removed and counted, and the rest are
+// restricted back to entity states.
 // Entities are regrouped every RegroupEvery steps and whenever one has
 // lost all its members. Frames with entity ids go to the sink at every output
 // interval, so observables, trajectories and VTK work as with DEM.
