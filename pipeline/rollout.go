@@ -332,19 +332,9 @@ func (r *rollout) fallBelowWalls() {
 		if math.IsInf(lo.X+lo.Y+lo.Z+hi.X+hi.Y+hi.Z, 0) {
 			return
 		}
-		for c := range 8 {
-			p := lo
-			if c&1 != 0 {
-				p.X = hi.X
-			}
-			if c&2 != 0 {
-				p.Y = hi.Y
-			}
-			if c&4 != 0 {
-				p.Z = hi.Z
-			}
-			lowest = math.Max(lowest, r3.Dot(p, down))
-		}
+		// The box's farthest corner along down.
+		far := func(lo, hi, d float64) float64 { return max(lo*d, hi*d) }
+		lowest = math.Max(lowest, far(lo.X, hi.X, down.X)+far(lo.Y, hi.Y, down.Y)+far(lo.Z, hi.Z, down.Z))
 	}
 	if math.IsInf(lowest, 0) || math.IsNaN(lowest) {
 		return // no active wall
