@@ -30,8 +30,9 @@ type separator struct {
 }
 
 // newSeparator returns a separator for particles in box. Its neighbour
-// list keeps pairs whose surfaces are up to skin (m) apart, so that the
-// pairs a sweep closes on are in the list too.
+// list keeps pairs whose surfaces are up to skin (m) apart, so that most
+// pairs that a sweep pushes into contact are in the list too. A pair
+// closed from farther apart is left for the next step.
 func newSeparator(box particles.Box, skin float64, workers int) *separator {
 	nl := particles.NewNeighborList(box, skin)
 	nl.Workers = workers

@@ -39,6 +39,8 @@ func maxOverlap(f *particles.Frame) float64 {
 	return worst
 }
 
+// centreOfMass returns the mass-weighted mean position of the beads of
+// f, m.
 func centreOfMass(f *particles.Frame) r3.Vec {
 	var c r3.Vec
 	var m float64
