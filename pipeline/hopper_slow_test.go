@@ -4,13 +4,15 @@ package pipeline
 
 // Run with
 //
-//	go test -tags slow -run TestShippedHopperModel -v -timeout 30m ./pipeline/
+//	go test -tags slow -run 'TestShipped.*Hopper' -v -timeout 30m ./pipeline/
 //
-// It runs the shipped steep-cone hopper model (DEM to the gate opening at
-// 0.3 s, then the surrogate) on the hopper_cone case, a few minutes on two
-// cores.
+// TestShippedHopperModel runs the shipped steep-cone hopper model (DEM to
+// the gate opening at 0.3 s, then the surrogate) on the hopper_cone case,
+// a few minutes on two cores. TestShippedDefaultHopper compares the model
+// shipped for the default hopper with DEM, about 3 minutes.
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -44,4 +46,34 @@ func TestShippedHopperModel(t *testing.T) {
 	}
 	t.Logf("discharged %.4g kg of %.4g kg, %d particles lost, %d regroupings, surrogate wall time %.1f s after %.1f s of DEM",
 		out, m0, st.Lost, st.Regroupings, st.WallS-st.DEMWallS, st.DEMWallS)
+}
+
+// TestShippedDefaultHopper compares the model shipped for the default
+// hopper with DEM on the case's default variant, which is not one of its
+// training variants. The mean mass flow rate must be within 10 % of DEM's,
+// the accuracy goal of the surrogate. The discharge time is checked
+// against 40 %, though the goal is 10 %. The surrogate drains the last
+// beads from the shallow cone too slowly: 33 % when the model was made.
+// The looser bound only catches a worse model or rollout. The run lasts
+// 4.5 s so that both empty the hopper.
+func TestShippedDefaultHopper(t *testing.T) {
+	rep, err := Compare(context.Background(), "hopper", nil, "../models/hopper/model.safetensors", t.TempDir(),
+		CompareOptions{Logger: testLogger(t), Duration: 4.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.LostParticles != 0 {
+		t.Errorf("%d surrogate particles left the domain other than through the outlet, want 0", rep.LostParticles)
+	}
+	if rep.MassFlowRateError == nil || rep.DischargeTimeError == nil {
+		t.Fatalf("no mass flow rate or discharge time error in the report: %v, %v", rep.MassFlowRateError, rep.DischargeTimeError)
+	}
+	t.Logf("mass flow rate DEM %.4g kg/s, surrogate %.4g kg/s; discharge time DEM %.3g s, surrogate %.3g s; speed-up %.2f",
+		*rep.MassFlowRateDEM, *rep.MassFlowRateSurrogate, *rep.DischargeTimeDEM, *rep.DischargeTimeSurrogate, rep.Speedup)
+	if e := *rep.MassFlowRateError; e > 0.10 {
+		t.Errorf("mass flow rate error %.1f %%, want at most 10 %%", 100*e)
+	}
+	if e := *rep.DischargeTimeError; e > 0.40 {
+		t.Errorf("discharge time error %.1f %%, want at most 40 %%", 100*e)
+	}
 }

@@ -191,3 +191,27 @@ func TestVersionFlagMatchesCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDefaultSolver checks that run without --solver uses the model
+// shipped for a particle case and DEM when none ships. The shipped model
+// here is not a checkpoint, so picking it fails with the loader's error.
+func TestRunDefaultSolver(t *testing.T) {
+	models := t.TempDir()
+	t.Setenv(modelsDirEnv, models)
+	code, out, errs := runCLI(t, "run", tinyHopper, "--duration", "0.01", "--out", t.TempDir())
+	if code != exitOK || !strings.Contains(out, "dem solver") {
+		t.Errorf("no shipped model: exit %d, stdout %q, stderr %q; want a DEM run", code, out, errs)
+	}
+
+	model := filepath.Join(models, "tiny_hopper", "model.safetensors")
+	if err := os.MkdirAll(filepath.Dir(model), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(model, []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, "run", tinyHopper, "--duration", "0.01", "--out", t.TempDir())
+	if code != exitFailure || !strings.Contains(errs, model) {
+		t.Errorf("shipped model: exit %d, stderr %q; want the surrogate to fail on %s", code, errs, model)
+	}
+}

@@ -42,18 +42,19 @@ The run writes into --out:
 Ctrl-C stops the run cleanly: the frames written so far and a summary of
 them are kept.
 
-By default the run uses neusim's discrete element method (--solver dem).
---solver surrogate, or --model alone, uses a trained surrogate: --model, or
-the model shipped for the case (models/CASE/model.safetensors). It lets DEM simulate the
+For a particle case the run uses the surrogate shipped for the case
+(models/CASE/model.safetensors, or under $NEUSIM_MODELS) when there is one,
+and neusim's discrete element method otherwise (--solver auto, the default).
+--solver dem always runs DEM. --solver surrogate, or --model alone, uses a
+trained surrogate: --model, or the shipped model. It lets DEM simulate the
 settling phase and the start of the flow up to the handover (a hopper's
 gate opening plus the model's handover delay) and rolls coarse entities
-forward after it; a parameter outside the model's trained
-range is run with a warning. No model ships yet for the default hopper, and
-the one for hopper_cone is not accurate (check it with "neusim compare"),
-which is why dem stays the default for particle cases. --solver liggghts
-translates the case into a LIGGGHTS input script, runs the liggghts
-executable and reads its dumps, to cross-check against a solver engineers
-already trust.
+forward after it; a parameter outside the model's trained range is run
+with a warning. A surrogate's numbers are estimates: check a design that
+matters with "neusim compare", which runs DEM on the same variant.
+--solver liggghts translates the case into a LIGGGHTS input script, runs
+the liggghts executable and reads its dumps, to cross-check against a
+solver engineers already trust.
 
 Fluid cases (cavity, cylinder) run with the lattice Boltzmann solver
 (--solver lbm, their default). They write summary.json and, with --vtk,
@@ -67,8 +68,8 @@ velocity profiles of the last frame either way.`,
 			modelFlag(),
 			&cli.StringFlag{
 				Name:        "solver",
-				Value:       "dem",
-				DefaultText: "dem, or lbm for fluid cases",
+				Value:       "auto",
+				DefaultText: "auto, or lbm for fluid cases",
 				Usage:       "solver to run: dem (neusim's discrete element method), surrogate (the trained neural surrogate, see --model), liggghts (LIGGGHTS 3.8.0 as a reference, needs the liggghts executable on PATH), lbm (lattice Boltzmann, for fluid cases, and their default), auto (surrogate when a model is given or shipped for the case, else dem), or the name of a solver plugin (\"neusim solvers\" lists them; plugin:NAME for one named like a built-in solver)",
 			},
 			&cli.StringFlag{
@@ -215,8 +216,11 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 	}
 	if name == "auto" {
 		name = "dem"
-		if _, ok := shippedModel(cs.Name); ok || c.String("model") != "" {
+		path, ok := shippedModel(cs.Name)
+		if ok || c.String("model") != "" {
 			name = "surrogate"
+		} else {
+			env.log.Info("no surrogate ships for the case here; running DEM", "case", cs.Name, "looked_for", path)
 		}
 	}
 	return solverNamed(c, env, cs, name)
