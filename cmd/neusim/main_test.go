@@ -194,7 +194,8 @@ func TestVersionFlagMatchesCommand(t *testing.T) {
 
 // TestRunDefaultSolver checks that run without --solver uses the model
 // shipped for a particle case and DEM when none ships. The shipped model
-// here is not a checkpoint, so picking it fails with the loader's error.
+// here is not a checkpoint, so picking it fails with the loader's error
+// and the way to run DEM instead.
 func TestRunDefaultSolver(t *testing.T) {
 	models := t.TempDir()
 	t.Setenv(modelsDirEnv, models)
@@ -211,7 +212,7 @@ func TestRunDefaultSolver(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs = runCLI(t, "run", tinyHopper, "--duration", "0.01", "--out", t.TempDir())
-	if code != exitFailure || !strings.Contains(errs, model) {
-		t.Errorf("shipped model: exit %d, stderr %q; want the surrogate to fail on %s", code, errs, model)
+	if code != exitFailure || !strings.Contains(errs, model) || !strings.Contains(errs, "--solver dem") {
+		t.Errorf("shipped model: exit %d, stderr %q; want the surrogate to fail on %s and name --solver dem", code, errs, model)
 	}
 }

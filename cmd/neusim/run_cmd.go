@@ -214,16 +214,21 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 	if c.IsSet("model") && !c.IsSet("solver") {
 		name = "surrogate" // a model is only used by the surrogate
 	}
-	if name == "auto" {
-		name = "dem"
-		path, ok := shippedModel(cs.Name)
-		if ok || c.String("model") != "" {
-			name = "surrogate"
-		} else {
-			env.log.Info("no surrogate ships for the case here; running DEM", "case", cs.Name, "looked_for", path)
-		}
+	if name != "auto" {
+		return solverNamed(c, env, cs, name)
 	}
-	return solverNamed(c, env, cs, name)
+	path, ok := shippedModel(cs.Name)
+	if !ok && c.String("model") == "" {
+		env.log.Info("no surrogate ships for the case here; running DEM", "case", cs.Name, "looked_for", path)
+		return solverNamed(c, env, cs, "dem")
+	}
+	s, err := solverNamed(c, env, cs, "surrogate")
+	if err != nil && !c.IsSet("solver") {
+		// No --solver was given, so the error names the solver that was
+		// picked and the flag that runs the numerical one instead.
+		return nil, fmt.Errorf("%w (the default solver of a case with a shipped model is its surrogate; --solver dem runs DEM)", err)
+	}
+	return s, err
 }
 
 // solverNamed returns the solver called name: a built-in one, or a plugin
