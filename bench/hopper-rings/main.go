@@ -15,7 +15,10 @@
 // For each ring (inner and outer radius from -rings, m) it prints the
 // number of beads with centres above z = 0, their mean inward radial
 // velocity and mean vertical velocity (mm/s; inward and upward positive),
-// their mean speed (mm/s) and their mean height (mm).
+// their mean speed (mm/s) and their mean height (mm). Last come the
+// horizontal centre of mass of all beads above z = 0 (mm) and their
+// counts in the quadrants around +x, +y, -x and -y. The hopper is
+// axisymmetric, so both show whether a run keeps that symmetry.
 package main
 
 import (
@@ -55,7 +58,7 @@ func parseRadii(s string) ([]float64, error) {
 			return nil, err
 		}
 		if !(v > 0) || (len(out) > 0 && v <= out[len(out)-1]) {
-			return nil, fmt.Errorf("radius %g m is not positive or not larger than the one before", v)
+			return nil, fmt.Errorf("invalid radius %g m: each radius must be positive and larger than the one before", v)
 		}
 		out = append(out, v)
 	}
@@ -74,7 +77,7 @@ func run(path string, outer []float64, from, every float64) error {
 		fmt.Printf(" | r %.1f-%.1f mm: beads vr_in vz speed z_mm", 1000*inner, 1000*o)
 		inner = o
 	}
-	fmt.Println()
+	fmt.Println(" | com_x_mm com_y_mm | quadrants +x +y -x -y")
 	next := from
 	for i := range r.Len() {
 		f, err := r.Frame(i)
@@ -98,10 +101,18 @@ type ring struct {
 
 func printFrame(f *particles.Frame, outer []float64) {
 	rs := make([]ring, len(outer))
+	var quadrants [4]int
+	var above int
+	var comX, comY float64 // sums, m
 	for k, p := range f.Pos {
 		if p.Z <= 0 {
 			continue
 		}
+		above++
+		comX += p.X
+		comY += p.Y
+		// Quadrant 0 spans -45 to 45 degrees around +x, then counterclockwise.
+		quadrants[int(math.Floor(math.Atan2(p.Y, p.X)/(math.Pi/2)+0.5)+4)%4]++
 		rad := math.Hypot(p.X, p.Y)
 		b := 0
 		for b < len(outer) && rad >= outer[b] {
@@ -124,5 +135,6 @@ func printFrame(f *particles.Frame, outer []float64) {
 		n := math.Max(float64(g.n), 1)
 		fmt.Printf(" | %d %.0f %.0f %.0f %.1f", g.n, 1000*g.vrIn/n, 1000*g.vz/n, 1000*g.speed/n, 1000*g.z/n)
 	}
-	fmt.Println()
+	m := math.Max(float64(above), 1)
+	fmt.Printf(" | %.2f %.2f | %d %d %d %d\n", 1000*comX/m, 1000*comY/m, quadrants[0], quadrants[1], quadrants[2], quadrants[3])
 }

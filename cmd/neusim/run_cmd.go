@@ -81,8 +81,9 @@ velocity profiles of the last frame either way.`,
 				Usage: "also write VTK files for ParaView into OUT/vtk",
 			},
 			&cli.Float64Flag{
-				Name:  "duration",
-				Usage: "simulated time of the run, s, in place of the case's (for a short trial run)",
+				Name:        "duration",
+				DefaultText: "the case's",
+				Usage:       "simulated time of the run, s, in place of the case's (for a short trial run, or a longer one that lets the hopper empty)",
 			},
 			&cli.BoolFlag{
 				Name:  "no-trajectory",
