@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/spatial/r3"
+
 	"github.com/neusim/neusim/cases"
 	"github.com/neusim/neusim/internal/atomicfile"
 	"github.com/neusim/neusim/kernels"
@@ -46,6 +48,12 @@ type TrainOptions struct {
 	// fields default as in surrogate.TrainConfig, except LRStart 1e-3,
 	// LREnd 1e-5, Batch 2, Noise 0.05 and RolloutWeight 0.1.
 	Train surrogate.TrainConfig
+
+	// RotateAboutGravity turns every training window by a random angle
+	// about the case's gravity, walls included (surrogate.TrainConfig's
+	// RotateAbout), so that the model cannot learn a preferred horizontal
+	// direction. The case must have gravity.
+	RotateAboutGravity bool
 
 	// Holdout is the number of variants, the last ones of Data, held out
 	// for the validation loss. Default 1 when Data has at least 2
@@ -233,6 +241,12 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 			return nil, fmt.Errorf("pipeline: train: variant %d: %w", v.Index, err)
 		}
 		caseName = c.Name
+		if opt.RotateAboutGravity {
+			if r3.Norm(c.Gravity) == 0 {
+				return nil, fmt.Errorf("pipeline: train: case %s has no gravity, so the training windows cannot be turned about it; train without the rotation (drop --rotate)", c.Name)
+			}
+			opt.Train.RotateAbout = [3]float64{c.Gravity.X, c.Gravity.Y, c.Gravity.Z}
+		}
 		if caseHash, err = CaseHash(c); err != nil {
 			return nil, err
 		}
@@ -377,7 +391,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	meta := surrogate.Metadata{Features: feat, Normalisation: norm, Case: caseName, CaseHash: caseHash, Solver: "dem",
 		ParamRanges: ranges, Grouping: settings, Seed: opt.Seed,
 		Training: surrogate.TrainingSummary{Sequences: len(train), Frames: frames, EntitySteps: steps, Dt: train[0].Dt,
-			Iterations: opt.Train.Iterations, FinalLoss: last50}}
+			Iterations: opt.Train.Iterations, FinalLoss: last50, RotateAboutGravity: opt.RotateAboutGravity}}
 	if err := surrogate.SaveCheckpoint(opt.Out, b, model, meta); err != nil {
 		return nil, fmt.Errorf("pipeline: train: %w", err)
 	}

@@ -54,6 +54,9 @@ type TrainingSummary struct {
 	Dt          float64 `json:"dt"` // coarse step, s
 	Iterations  int     `json:"iterations"`
 	FinalLoss   float64 `json:"final_loss"`
+	// RotateAboutGravity is true when the training windows were turned by
+	// random angles about gravity.
+	RotateAboutGravity bool `json:"rotate_about_gravity,omitempty"`
 }
 
 // SaveCheckpoint writes the weights of m and meta to path as safetensors,

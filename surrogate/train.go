@@ -46,8 +46,14 @@ type TrainConfig struct {
 	// correct its own drift (Brandstetter, Worrall and Welling 2022,
 	// "Message passing neural PDE solvers").
 	Pushforward bool
+	// RotateAbout, when not zero, is a direction (any length) about which
+	// every training window is turned by a random angle, with its walls.
+	// Set to gravity, it teaches the model that the physics does not
+	// depend on the horizontal direction, which the case's axes otherwise
+	// let it learn.
+	RotateAbout [3]float64
 
-	Seed uint64 // seed of window sampling and noise
+	Seed uint64 // seed of window sampling, rotations and noise
 }
 
 // Defaults returns c with zero fields set to their defaults.

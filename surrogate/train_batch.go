@@ -25,6 +25,13 @@ func (t *Trainer) sampleWindows() {
 		// Steps t0-BurnIn..t0+k-1 need h velocities before them and a frame after.
 		b := t.Cfg.BurnIn
 		t0 := h + b + t.rng.IntN(len(seq.Frames)-h-b-k)
+		if t.Cfg.RotateAbout != ([3]float64{}) {
+			// The window reads frames t0-b-h (the oldest velocity) to
+			// t0+k (the last target).
+			r := rotationAbout(t.Cfg.RotateAbout, 2*math.Pi*t.rng.Float64())
+			seq = rotatedFrames(seq, t0-b-h, t0+k, r)
+			t0 = b + h
+		}
 		n := seq.Frames[t0].N()
 		win := window{seq: seq, t0: t0, offset: off, pos: make([]float64, 3*n), grad: make([]float64, 9*n)}
 		for j := 0; j < h; j++ {

@@ -112,6 +112,7 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.IntFlag{Name: "window", Value: 4, Usage: "consecutive steps per training window, the model's memory carried and differentiated through them (hopper cases)"},
 			&cli.Float64Flag{Name: "noise", Value: 0.2, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations, positive (hopper cases)"},
 			&cli.BoolFlag{Name: "pushforward", Usage: "feed the model its own predictions, not the recorded states, at every window step after the first, so it learns to correct its drift (hopper cases)"},
+			&cli.BoolFlag{Name: "rotate", Usage: "turn every training window by a random angle about gravity, walls included, so the model cannot prefer a horizontal direction; on the default hopper it kept the bed more symmetric but made the flow 10 to 37 % too slow, so it is off by default (hopper cases)"},
 			&cli.IntFlag{Name: "stride", Value: 4, Usage: "output intervals of the DEM trajectories per surrogate step, so the surrogate time step is this times the case's output interval (hopper cases)"},
 			&cli.Float64Flag{Name: "handover-delay", Value: 0.2, Usage: "seconds that DEM keeps running after a gate opens (the last wall removal) before the model takes over, in every run of the model; training starts there too (hopper cases)"},
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
@@ -191,10 +192,11 @@ func train(c *cli.Context, env *environment) error {
 		Model: surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
 		Train: surrogate.TrainConfig{Iterations: c.Int("iterations"), Window: c.Int("window"), Noise: c.Float64("noise"),
 			Pushforward: c.Bool("pushforward")},
-		Resume:  c.String("resume"),
-		Device:  device,
-		Workers: c.Int("workers"),
-		Logger:  env.log,
+		RotateAboutGravity: c.Bool("rotate"),
+		Resume:             c.String("resume"),
+		Device:             device,
+		Workers:            c.Int("workers"),
+		Logger:             env.log,
 	})
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
