@@ -19,7 +19,7 @@ func rotationAbout(axis [3]float64, angle float64) rotation {
 	}
 }
 
-// vec writes R v into out; out and v may be the same slice.
+// vec writes R v into out. out and v may be the same slice.
 func (r *rotation) vec(out, v []float64) {
 	a, b, c := v[0], v[1], v[2]
 	out[0] = r[0]*a + r[1]*b + r[2]*c
@@ -27,8 +27,8 @@ func (r *rotation) vec(out, v []float64) {
 	out[2] = r[6]*a + r[7]*b + r[8]*c
 }
 
-// tensor writes R T Rᵀ into out for the row-major 3×3 tensor t; out and t
-// may be the same slice.
+// tensor writes R T Rᵀ into out for the row-major 3×3 tensor t. out and
+// t may be the same slice.
 func (r *rotation) tensor(out, t []float64) {
 	var rt [9]float64 // R T
 	for i := 0; i < 3; i++ {
@@ -62,9 +62,10 @@ func rotatedFrames(s *Sequence, lo, hi int, r rotation) *Sequence {
 			r.vec(f.Pos[3*i:3*i+3], src.Pos[3*i:3*i+3])
 			r.tensor(f.Grad[9*i:9*i+9], src.Grad[9*i:9*i+9])
 			sh := src.Shape[6*i : 6*i+6]
-			full := []float64{sh[0], sh[1], sh[2], sh[1], sh[3], sh[4], sh[2], sh[4], sh[5]}
-			r.tensor(full, full)
-			copy(f.Shape[6*i:6*i+6], []float64{full[0], full[1], full[2], full[4], full[5], full[8]})
+			full := [9]float64{sh[0], sh[1], sh[2], sh[1], sh[3], sh[4], sh[2], sh[4], sh[5]}
+			r.tensor(full[:], full[:])
+			out := f.Shape[6*i : 6*i+6]
+			out[0], out[1], out[2], out[3], out[4], out[5] = full[0], full[1], full[2], full[4], full[5], full[8]
 		}
 		f.Walls = make([]WallEdge, len(src.Walls))
 		for j, w := range src.Walls {
