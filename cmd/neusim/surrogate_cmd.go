@@ -48,7 +48,7 @@ const modelsDirHint = "set " + modelsDirEnv + " to the folder that contains one 
 // modelFor returns the --model of c, or the shipped model of cs.
 func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 	if m := c.String("model"); m != "" {
-		return m, nil
+		return modelFile(m)
 	}
 	path, ok := shippedModel(cs.Name)
 	if ok {
@@ -67,10 +67,25 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 		"or pass --model; if no model ships for the case, train one with \"neusim train %s\"", cs.Name, path, wd, modelsDirHint, cs.Name)
 }
 
+// modelFile returns the checkpoint that --model path names: path itself,
+// or path/model.safetensors when path is a folder, such as one that
+// "neusim train" wrote.
+func modelFile(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.IsDir() {
+		return path, nil // a missing file is reported by the loader, with its path
+	}
+	file := filepath.Join(path, "model.safetensors")
+	if _, err := os.Stat(file); err != nil {
+		return "", fmt.Errorf("--model %s: model.safetensors not found in this folder; give the checkpoint file or the folder that \"neusim train --out\" wrote", path)
+	}
+	return file, nil
+}
+
 func modelFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "model",
-		Usage: "surrogate checkpoint (.safetensors); default: the model shipped for the case, models/CASE/model.safetensors under the working directory or $" + modelsDirEnv,
+		Usage: "surrogate checkpoint (.safetensors), or the folder that contains it as model.safetensors; default: the model shipped for the case, models/CASE/model.safetensors under the working directory or $" + modelsDirEnv,
 	}
 }
 

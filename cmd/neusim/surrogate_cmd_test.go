@@ -28,8 +28,9 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 		}
 	}
 
+	// --model takes the folder that train wrote as well as the file.
 	out := filepath.Join(dir, "run")
-	code, stdout, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", model, "--out", out)
+	code, stdout, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", modelDir, "--out", out)
 	if code != exitOK {
 		t.Fatalf("neusim run with the surrogate exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
@@ -49,6 +50,9 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	if p := sum.Surrogate; p == nil {
 		t.Errorf("summary.json of a surrogate run has no surrogate section")
 	} else {
+		if p.Model != model {
+			t.Errorf("summary: model %q, want the checkpoint in the folder given, %q", p.Model, model)
+		}
 		if p.DEMSteps < 1 || p.SurrogateSteps < 1 || sum.Steps != p.DEMSteps+int64(p.SurrogateSteps) {
 			t.Errorf("summary: steps %d, DEM steps %d, surrogate steps %d; want both phases, adding up", sum.Steps, p.DEMSteps, p.SurrogateSteps)
 		}
@@ -102,6 +106,21 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		}
 		if !strings.Contains(stderr, tc.want) {
 			t.Errorf("train %s %s printed %q, want a message naming %s", tc.flag, tc.value, stderr, tc.want)
+		}
+	}
+}
+
+// TestModelFolderWithoutCheckpoint checks that --model naming a folder
+// without model.safetensors fails with the folder and the fix.
+func TestModelFolderWithoutCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", dir, "--out", filepath.Join(dir, "run"))
+	if code == exitOK {
+		t.Fatal("neusim run with --model naming an empty folder succeeded")
+	}
+	for _, want := range []string{dir, "model.safetensors not found", "neusim train --out"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("error does not name %q:\n%s", want, stderr)
 		}
 	}
 }
