@@ -30,6 +30,7 @@ type CompareOptions struct {
 	Workers int          // goroutines of each run; zero means GOMAXPROCS
 	Device  string       // backend of the surrogate, as in SolverOptions.Device
 	Logger  *slog.Logger // nil discards
+	Turns   int          // turns about gravity per prediction, as in SolverOptions.Turns
 
 	// AllowExtrapolation accepts parameter values outside the case's
 	// ranges, as cases.Options does.
@@ -63,6 +64,7 @@ type CompareReport struct {
 	Model  string             `json:"model"`
 
 	HandoverS float64 `json:"handover_s"` // time the surrogate took over from DEM
+	Turns     int     `json:"turns"`      // turns about gravity each prediction averaged over
 
 	MassFlowRateDEM       *float64 `json:"mass_flow_rate_dem"`       // kg/s
 	MassFlowRateSurrogate *float64 `json:"mass_flow_rate_surrogate"` // kg/s
@@ -148,7 +150,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	if opt.Duration > 0 {
 		c.Solver.Duration = opt.Duration
 	}
-	sur, err := NewSolver(modelPath, SolverOptions{Workers: opt.Workers, Device: opt.Device, Logger: log})
+	sur, err := NewSolver(modelPath, SolverOptions{Workers: opt.Workers, Device: opt.Device, Logger: log, Turns: opt.Turns})
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +195,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	st := sur.LastRun()
 
 	rep := compareRecords(&d, &s, st.Handover, 2*meanInsertedRadius(c))
-	rep.Case, rep.Set, rep.Values, rep.Model = c.Name, set, c.Values, modelPath
+	rep.Case, rep.Set, rep.Values, rep.Model, rep.Turns = c.Name, set, c.Values, modelPath, st.Turns
 	rep.GridSpacing = spacing
 	rep.WallTimeDEM, rep.WallTimeSurrogate = demWall, surWall
 	rep.Speedup = demWall / surWall
@@ -384,7 +386,11 @@ func (rep *CompareReport) Markdown() string {
 		return fmt.Sprintf("%.1f %%", 100**p)
 	}
 	s := fmt.Sprintf("# Surrogate against DEM: %s\n\n", rep.Case)
-	s += fmt.Sprintf("Parameters: %s. Model: `%s`. The surrogate took over from DEM at %.3g s.\n\n", FormatValues(rep.Values), rep.Model, rep.HandoverS)
+	s += fmt.Sprintf("Parameters: %s. Model: `%s`. The surrogate took over from DEM at %.3g s.", FormatValues(rep.Values), rep.Model, rep.HandoverS)
+	if rep.Turns > 1 {
+		s += fmt.Sprintf(" Each prediction is the mean over %d turns of the scene about gravity.", rep.Turns)
+	}
+	s += "\n\n"
 	s += "| quantity | DEM | surrogate | relative error |\n|---|---|---|---|\n"
 	s += fmt.Sprintf("| mass flow rate, kg/s | %s | %s | %s |\n", f(rep.MassFlowRateDEM, "%.4g"), f(rep.MassFlowRateSurrogate, "%.4g"), pct(rep.MassFlowRateError))
 	s += fmt.Sprintf("| discharge time, s | %s | %s | %s |\n", f(rep.DischargeTimeDEM, "%.4g"), f(rep.DischargeTimeSurrogate, "%.4g"), pct(rep.DischargeTimeError))

@@ -321,3 +321,62 @@ func TestSolverWarnsOutsideRange(t *testing.T) {
 		t.Error("running a tiny_hopper model on the hopper succeeded, want an error")
 	}
 }
+
+// TestSolverTurns checks the number of turns a surrogate run averages
+// over: the default for a model trained on turned windows and for one
+// trained without, a value given, a negative value and a case without
+// gravity.
+func TestSolverTurns(t *testing.T) {
+	dir := t.TempDir()
+	data, err := GenerateData(context.Background(), tinyCase, DataOptions{Dir: filepath.Join(dir, "data"), Variants: 2, Seed: 5, Jobs: 2, Cores: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	train := func(name string, rotate bool) string {
+		model := filepath.Join(dir, name)
+		_, err := Train(context.Background(), TrainOptions{Case: tinyCase, Data: data, Out: model, Seed: 3,
+			Settings: Settings{Grouping: groupingTarget(16), Chunk: 6, ChunkStride: 1}, RotateAboutGravity: rotate,
+			Model: surrogate.Config{Latent: 16, Steps: 1, Heads: 2},
+			Train: surrogate.TrainConfig{Iterations: 2, Window: 2}, Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return model
+	}
+	plain, turned := train("plain.safetensors", false), train("turned.safetensors", true)
+	c, err := cases.Load(tinyCase, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		model string
+		turns int
+		want  int
+	}{{plain, 0, 1}, {turned, 0, DefaultTurns}, {plain, 2, 2}} {
+		s, err := NewSolver(tc.model, SolverOptions{Workers: 2, Turns: tc.turns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runFrames(t, s, c)
+		if got := s.LastRun().Turns; got != tc.want {
+			t.Errorf("%s with Turns %d: run averaged over %d turns, want %d", filepath.Base(tc.model), tc.turns, got, tc.want)
+		}
+		s.Close()
+	}
+
+	if _, err := NewSolver(plain, SolverOptions{Turns: -1}); err == nil || !strings.Contains(err.Error(), "-1 turns") {
+		t.Errorf("Turns -1: error %v, want one naming -1 turns", err)
+	}
+
+	s, err := NewSolver(turned, SolverOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c.Gravity = r3.Vec{}
+	err = s.Run(context.Background(), c, solvers.SinkFunc(func(*particles.Frame) error { return nil }), nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot be averaged over 4 turns") {
+		t.Errorf("turns on a case without gravity: error %v, want one naming the missing gravity", err)
+	}
+}

@@ -31,7 +31,19 @@ type SolverOptions struct {
 	// Logger receives the handover, regroupings and warnings, such as a
 	// parameter outside the trained range. Nil discards them.
 	Logger *slog.Logger
+	// Turns is the number of turns of the scene about gravity that each
+	// prediction is averaged over (surrogate.ModelPredictor.Turns), which
+	// makes the model's steps equivariant under those turns. It costs
+	// Turns model evaluations per step. Zero means DefaultTurns for a
+	// model trained on turned windows and 1 otherwise.
+	Turns int
 }
+
+// DefaultTurns is the number of turns a model trained on windows turned
+// about gravity averages over unless SolverOptions.Turns sets another number.
+// Quarter turns map the case's axes onto each other, so a preference for
+// one horizontal axis cancels.
+const DefaultTurns = 4
 
 // Solver runs a trained surrogate as a solvers.Solver.
 //
@@ -75,6 +87,7 @@ type RunStats struct {
 	Dt          float64 // surrogate time step, s
 	CoarseSteps int     // surrogate steps taken
 	Regroupings int
+	Turns       int // turns about gravity each prediction averaged over
 	// Lost and LostMass count the particles, and their mass in kg, that
 	// left the domain other than through an outlet. Outlet counts in the
 	// frames do not include them, so remaining + discharged + lost is the
@@ -117,6 +130,16 @@ func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
 	if !(meta.Training.Dt > 0) {
 		b.Close()
 		return nil, fmt.Errorf("pipeline: model %s: training time step %g s in the metadata; want a positive value", modelPath, meta.Training.Dt)
+	}
+	if opt.Turns < 0 {
+		b.Close()
+		return nil, fmt.Errorf("pipeline: %d turns about gravity; give 1 (no averaging) or more", opt.Turns)
+	}
+	if opt.Turns == 0 {
+		opt.Turns = 1
+		if meta.Training.RotateAboutGravity {
+			opt.Turns = DefaultTurns
+		}
 	}
 	return &Solver{path: modelPath, opt: opt, log: log, b: b, model: m, meta: meta, settings: st.withDefaults()}, nil
 }
@@ -204,7 +227,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 
 	// DEM phase, keeping the frames of the last History+1 coarse steps.
-	s.last = RunStats{Handover: handover, Dt: dt}
+	s.last = RunStats{Handover: handover, Dt: dt, Turns: s.opt.Turns}
 	defer func() { s.last.WallS = time.Since(start).Seconds() }()
 	history, step, err := s.settle(ctx, c, handover, sink, progress, start)
 	s.last.DEMWallS, s.last.DEMSteps = time.Since(start).Seconds(), step

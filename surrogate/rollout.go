@@ -181,47 +181,82 @@ type ModelPredictor struct {
 	Feat  Features
 	Norm  Normalisation
 
+	// Turns, when above 1, makes each prediction the mean of Turns
+	// predictions, each on the scene turned about Axis by one of the
+	// angles 2πk/Turns and turned back. The physics does not change when
+	// the whole scene turns about gravity, but a model that takes vectors
+	// in the case's axes can prefer a horizontal direction. In the mean
+	// such a bias cancels, and the prediction turns with the scene under
+	// those angles. Each turn keeps its own memory, so a step costs Turns
+	// model evaluations.
+	Turns int
+	Axis  [3]float64 // axis of Turns, such as gravity; any length
+
 	host   Graph
 	dev    DeviceGraph[float32]
 	cache  StepCache[float32]
-	s0, s1 *Memory[float32]
+	mem    [][2]*Memory[float32] // per turn: memory before and after the step
 	out    []float32
+	turned EntityFrame
+	vels   [][]float64
 }
 
 // Predict implements Predictor.
 func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	n := s.Frame.N()
-
-	// Build and upload the graph.
-	p.Feat.Build(&p.host, &s.Frame, s.Vels, &p.Norm)
-	if err := p.host.Validate(p.Model.Cfg); err != nil {
-		return err
+	turns := max(p.Turns, 1)
+	if turns > 1 && p.Axis == [3]float64{} {
+		return fmt.Errorf("surrogate: rollout: %d turns about a zero axis; set Axis, such as to gravity", turns)
 	}
-	p.dev.Upload(p.B, &p.host, p.Model.Cfg)
-
-	// Run the model with the memory of the previous step.
-	if p.s0 == nil && p.Model.Mem != nil {
-		p.s0, p.s1 = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
+	if len(p.mem) != turns {
+		p.mem = make([][2]*Memory[float32], turns)
 	}
-	if p.s0 != nil && p.s0.Tensors[0].Rows() != n {
-		return fmt.Errorf("surrogate: rollout: %d entities but memory for %d at step %d; call Regroup after regrouping",
-			n, p.s0.Tensors[0].Rows(), s.Step)
-	}
-	out := p.Model.Forward(p.B, &p.cache, &p.dev, p.s0, p.s1)
-	p.s0, p.s1 = p.s1, p.s0
-
-	// Denormalise and check the outputs.
-	if cap(p.out) < out.Len() {
-		p.out = make([]float32, out.Len())
-	}
-	p.out = p.out[:out.Len()]
-	p.B.Download(p.out, out)
-	for i := 0; i < n; i++ {
-		for d := 0; d < 3; d++ {
-			acc[3*i+d] = p.Norm.Acc.Denormalise(d, float64(p.out[OutWidth*i+d]))
+	w := 1 / float64(turns)
+	for k := range turns {
+		frame, vels := &s.Frame, s.Vels
+		var back rotation
+		if k > 0 {
+			r := rotationAbout(p.Axis, 2*math.Pi*float64(k)/float64(turns))
+			back = r.transpose()
+			rotateFrame(&p.turned, &s.Frame, r)
+			if len(p.vels) != len(s.Vels) {
+				p.vels = make([][]float64, len(s.Vels))
+			}
+			for j, v := range s.Vels {
+				p.vels[j] = rotateVectors(p.vels[j], v, r)
+			}
+			frame, vels = &p.turned, p.vels
 		}
-		for j := 0; j < 9; j++ {
-			dgrad[9*i+j] = p.Norm.DGrad.Denormalise(j, float64(p.out[OutWidth*i+3+j]))
+		if err := p.evaluate(frame, vels, &p.mem[k], s.Step); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			var a [3]float64
+			var g [9]float64
+			for d := range a {
+				a[d] = p.Norm.Acc.Denormalise(d, float64(p.out[OutWidth*i+d]))
+			}
+			for j := range g {
+				g[j] = p.Norm.DGrad.Denormalise(j, float64(p.out[OutWidth*i+3+j]))
+			}
+			if k > 0 {
+				back.vec(a[:], a[:])
+				back.tensor(g[:], g[:])
+			}
+			for d, v := range a {
+				if k == 0 {
+					acc[3*i+d] = w * v
+				} else {
+					acc[3*i+d] += w * v
+				}
+			}
+			for j, v := range g {
+				if k == 0 {
+					dgrad[9*i+j] = w * v
+				} else {
+					dgrad[9*i+j] += w * v
+				}
+			}
 		}
 	}
 	for i, a := range acc {
@@ -232,20 +267,52 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	return nil
 }
 
+// evaluate runs the model once on frame with the velocity history vels,
+// advancing the memory pair mem, and leaves the normalised outputs in
+// p.out.
+func (p *ModelPredictor) evaluate(frame *EntityFrame, vels [][]float64, mem *[2]*Memory[float32], step int) error {
+	n := frame.N()
+	// Build and upload the graph.
+	p.Feat.Build(&p.host, frame, vels, &p.Norm)
+	if err := p.host.Validate(p.Model.Cfg); err != nil {
+		return err
+	}
+	p.dev.Upload(p.B, &p.host, p.Model.Cfg)
+
+	// Run the model with the memory of the previous step.
+	if mem[0] == nil && p.Model.Mem != nil {
+		mem[0], mem[1] = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
+	}
+	if mem[0] != nil && mem[0].Tensors[0].Rows() != n {
+		return fmt.Errorf("surrogate: rollout: %d entities but memory for %d at step %d; call Regroup after regrouping",
+			n, mem[0].Tensors[0].Rows(), step)
+	}
+	out := p.Model.Forward(p.B, &p.cache, &p.dev, mem[0], mem[1])
+	mem[0], mem[1] = mem[1], mem[0]
+	if cap(p.out) < out.Len() {
+		p.out = make([]float32, out.Len())
+	}
+	p.out = p.out[:out.Len()]
+	p.B.Download(p.out, out)
+	return nil
+}
+
 // ResetMemory sets every entity's memory back to the zero initial state.
 func (p *ModelPredictor) ResetMemory() {
-	p.s0, p.s1 = nil, nil
+	p.mem = nil
 }
 
 // Regroup remaps every entity's memory after a regrouping (see Remap).
 func (p *ModelPredictor) Regroup(r *Remap) error {
-	if p.s0 == nil {
-		return nil
+	for k, m := range p.mem {
+		if m[0] == nil {
+			continue
+		}
+		s, err := p.Model.RemapMemory(p.B, m[0], r)
+		if err != nil {
+			return err
+		}
+		p.mem[k] = [2]*Memory[float32]{s, p.Model.NewMemory(p.B, len(r.Offsets)-1)}
 	}
-	s, err := p.Model.RemapMemory(p.B, p.s0, r)
-	if err != nil {
-		return err
-	}
-	p.s0, p.s1 = s, p.Model.NewMemory(p.B, len(r.Offsets)-1)
 	return nil
 }

@@ -3,7 +3,10 @@ package surrogate
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/neusim/neusim/kernels"
 )
 
 func TestRotationAboutAxis(t *testing.T) {
@@ -110,4 +113,88 @@ func closeSlices(a, b []float64, tol float64) bool {
 		}
 	}
 	return true
+}
+
+// TestPredictTurnsEquivariant checks that a prediction averaged over
+// quarter turns about gravity turns with the scene: a quarter-turned
+// scene gives the quarter-turned accelerations and gradient changes, at
+// the first step and at the next, with memory. A single turn does not.
+func TestPredictTurnsEquivariant(t *testing.T) {
+	be := kernels.NewCPU[float32](1)
+	defer be.Close()
+	feat := Features{History: 2, Materials: 1, Radius: 0.025}
+	m, err := NewModel(be, feat.ModelConfig(Config{Latent: 16, Width: 16, Hidden: 1, Steps: 2, Memory: MemoryMLSTM, Heads: 2}), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 27
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := &RolloutState{Frame: latticeFrame(n, 0.01, feat.Radius)}
+	s.Frame.Grad = randSlice(rng, 9*n)
+	for range feat.History {
+		s.Vels = append(s.Vels, randSlice(rng, 3*n))
+	}
+	axis := [3]float64{0, 0, -9.81}
+	quarter := rotationAbout(axis, math.Pi/2)
+	turned := &RolloutState{}
+	rotateFrame(&turned.Frame, &s.Frame, quarter)
+	for _, v := range s.Vels {
+		turned.Vels = append(turned.Vels, rotateVectors(nil, v, quarter))
+	}
+
+	// worst returns the largest difference between the prediction for the
+	// turned scene and the turned prediction, over two steps.
+	worst := func(turns int) float64 {
+		p := &ModelPredictor{B: be, Model: m, Feat: feat, Norm: unitNormalisation(), Turns: turns, Axis: axis}
+		q := &ModelPredictor{B: be, Model: m, Feat: feat, Norm: unitNormalisation(), Turns: turns, Axis: axis}
+		acc, dgrad := make([]float64, 3*n), make([]float64, 9*n)
+		tacc, tdgrad := make([]float64, 3*n), make([]float64, 9*n)
+		want := make([]float64, 9)
+		diff := 0.0
+		for range 2 {
+			if err := p.Predict(s, acc, dgrad); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Predict(turned, tacc, tdgrad); err != nil {
+				t.Fatal(err)
+			}
+			for i := range n {
+				quarter.vec(want[:3], acc[3*i:3*i+3])
+				for d := range 3 {
+					diff = max(diff, math.Abs(tacc[3*i+d]-want[d]))
+				}
+				quarter.tensor(want, dgrad[9*i:9*i+9])
+				for j := range 9 {
+					diff = max(diff, math.Abs(tdgrad[9*i+j]-want[j]))
+				}
+			}
+		}
+		return diff
+	}
+	// The model runs in float32 on outputs of order 1.
+	const tol = 1e-4
+	if d := worst(4); d > tol {
+		t.Errorf("4 turns: prediction for the turned scene differs from the turned prediction by %g, want at most %g", d, tol)
+	}
+	if d := worst(1); d < 100*tol {
+		t.Errorf("1 turn: prediction for the turned scene within %g of the turned prediction; want the test model to prefer a direction, so that the test can fail", d)
+	}
+}
+
+// TestPredictTurnsNeedAxis checks that turns about a zero axis are
+// rejected.
+func TestPredictTurnsNeedAxis(t *testing.T) {
+	be := kernels.NewCPU[float32](1)
+	defer be.Close()
+	feat := Features{History: 1, Materials: 1, Radius: 0.025}
+	m, err := NewModel(be, feat.ModelConfig(Config{Latent: 8, Width: 8, Hidden: 1, Steps: 1, Heads: 1}), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &RolloutState{Frame: latticeFrame(8, 0.01, feat.Radius), Vels: [][]float64{make([]float64, 24)}}
+	p := &ModelPredictor{B: be, Model: m, Feat: feat, Norm: unitNormalisation(), Turns: 4}
+	err = p.Predict(s, make([]float64, 24), make([]float64, 72))
+	if err == nil || !strings.Contains(err.Error(), "zero axis") {
+		t.Errorf("Predict with 4 turns and no axis: error %v, want one naming the zero axis", err)
+	}
 }

@@ -27,6 +27,7 @@ type Manifest struct {
 	Units       []string  `json:"units"`                         // unit of each swept parameter
 	Solver      string    `json:"solver"`                        // solver name for every variant
 	Model       string    `json:"model,omitempty"`               // surrogate model path, if any
+	Turns       int       `json:"turns,omitempty"`               // turns about gravity per surrogate prediction; 0: the model's default
 	Verify      []int     `json:"verify,omitempty"`              // variants also run with the reference solver
 	Variants    []Variant `json:"variants"`
 }

@@ -66,6 +66,7 @@ surrogate step, until its steady state. summary.json holds the centreline
 velocity profiles of the last frame either way.`,
 		Flags: append(append(caseFlags(), pluginFlags()...),
 			modelFlag(),
+			turnsFlag(),
 			&cli.StringFlag{
 				Name:        "solver",
 				Value:       "auto",
@@ -249,7 +250,7 @@ func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) 
 		if err != nil {
 			return nil, err
 		}
-		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Device: device, Logger: env.log})
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: c.Int("workers"), Device: device, Logger: env.log, Turns: c.Int("turns")})
 		if err != nil {
 			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}

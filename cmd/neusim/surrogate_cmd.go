@@ -82,6 +82,14 @@ func modelFile(path string) (string, error) {
 	return file, nil
 }
 
+func turnsFlag() cli.Flag {
+	return &cli.IntFlag{
+		Name: "turns",
+		Usage: "average each surrogate prediction over this many turns of the scene about gravity, so that the model prefers no horizontal direction; " +
+			"costs that many model evaluations per step; 0 means 4 for a model trained with --rotate and 1 (no averaging) otherwise",
+	}
+}
+
 func modelFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "model",
@@ -265,6 +273,7 @@ themselves (centreline_u.png, centreline_v.png), the wall times and the
 speed-up.`,
 		Flags: append(append(caseFlags(), referenceFlags()...),
 			modelFlag(),
+			turnsFlag(),
 			&cli.StringFlag{Name: "out", Usage: "directory of the report (default: out/compare-CASE, or out/compare-CASE-REFERENCE with --reference)"},
 			&cli.Float64Flag{Name: "duration", Usage: "simulated duration of both runs, s; 0 keeps the case's"},
 			&cli.Float64Flag{Name: "grid", Usage: "spacing of the solid-fraction grid, m; 0 means 4 mean particle diameters"},
@@ -305,7 +314,7 @@ speed-up.`,
 				return err
 			}
 			rep, err := pipeline.Compare(c.Context, caseArg, c.StringSlice("set"), model, out, pipeline.CompareOptions{
-				Workers: c.Int("workers"), Device: device, Logger: env.log, AllowExtrapolation: c.Bool("allow-extrapolation"),
+				Workers: c.Int("workers"), Device: device, Logger: env.log, Turns: c.Int("turns"), AllowExtrapolation: c.Bool("allow-extrapolation"),
 				Duration: c.Float64("duration"), GridSpacing: c.Float64("grid"),
 			})
 			if err != nil {

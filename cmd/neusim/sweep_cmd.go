@@ -52,6 +52,7 @@ and lists missing or failed variants.`,
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the Latin hypercube samples"},
 			&cli.StringFlag{Name: "solver", Value: "dem", Usage: "solver of every variant: dem or surrogate (with --model, or the model shipped for the case)"},
 			modelFlag(),
+			turnsFlag(),
 			&cli.IntFlag{Name: "jobs", Value: 1, Usage: "variants run at once on this machine; each gets cores/jobs solver workers"},
 			&cli.IntFlag{Name: "verify", Usage: "also run the DEM solver on K variants spread over the sweep and add the relative error of each observable (for surrogate sweeps)"},
 			&cli.StringFlag{Name: "out", Value: "out/sweep", Usage: "directory of the sweep; rerun with the same directory to resume"},
@@ -167,7 +168,7 @@ func runSweep(c *cli.Context, env *environment) error {
 		return usagef("sweep --jobs: %d must be at least 1", c.Int("jobs"))
 	}
 
-	m := sweep.Manifest{Case: caseName, Set: c.StringSlice("set"), Extrapolate: c.Bool("allow-extrapolation"), Solver: c.String("solver"), Model: model}
+	m := sweep.Manifest{Case: caseName, Set: c.StringSlice("set"), Extrapolate: c.Bool("allow-extrapolation"), Solver: c.String("solver"), Model: model, Turns: c.Int("turns")}
 	if err := sweepVariants(c, base, &m); err != nil {
 		return err
 	}
@@ -336,7 +337,7 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 	model := ""
 	if r.solver == "surrogate" {
 		model = r.m.Model
-		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Device: r.device, Logger: r.env.log})
+		s, err := pipeline.NewSolver(model, pipeline.SolverOptions{Workers: r.workers, Device: r.device, Logger: r.env.log, Turns: r.m.Turns})
 		if err != nil {
 			return sweep.Result{}, err
 		}
