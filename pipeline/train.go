@@ -46,7 +46,10 @@ type TrainOptions struct {
 	Model surrogate.Config
 	// Train holds the optimiser settings; Iterations is required. Zero
 	// fields default as in surrogate.TrainConfig, except LRStart 1e-3,
-	// LREnd 1e-5, Batch 2, Noise 0.05 and RolloutWeight 0.1.
+	// LREnd 1e-5, Schedule cosine, Batch 2, Noise 0.05 and RolloutWeight
+	// 0.1. The exponential schedule decays to a tenth of LRStart over
+	// DecaySteps, so with DecaySteps equal to Iterations it ends ten times
+	// above LREnd. The cosine schedule reaches LREnd.
 	Train surrogate.TrainConfig
 
 	// RotateAboutGravity turns every training window by a random angle
@@ -179,6 +182,9 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	}
 	if t.LREnd == 0 {
 		t.LREnd = 1e-5
+	}
+	if t.Schedule == "" {
+		t.Schedule = surrogate.ScheduleCosine
 	}
 	if t.Batch == 0 {
 		t.Batch = 2

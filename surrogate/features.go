@@ -23,10 +23,11 @@ const (
 //
 // NOTE: vectors and tensors enter in the case's axes, so the model is not
 // invariant to rotations about gravity. It can learn a preferred
-// direction: the default hopper's surrogate drains the +x side of its
-// axisymmetric bed more slowly than the rest. TrainConfig.RotateAbout
-// turns the training windows at random. On that hopper it kept the bed
-// more symmetric, but the flow became 10 to 37 % too slow.
+// direction: a surrogate of the default hopper drained the +x side of its
+// axisymmetric bed last. ModelPredictor.Turns averages each prediction
+// over turns about gravity, which removes the preference at one model
+// evaluation per turn. TrainConfig.RotateAbout turns the training windows
+// at random, but on that hopper it made the flow up to 26 % too slow.
 type Features struct {
 	History   int     // velocities per node, ≥ 1; GNS uses 5
 	Materials int     // number of materials, ≥ 1
