@@ -133,7 +133,7 @@ func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
 	}
 	if opt.Turns < 0 {
 		b.Close()
-		return nil, fmt.Errorf("pipeline: %d turns about gravity; give 1 (no averaging) or more", opt.Turns)
+		return nil, fmt.Errorf("pipeline: %d turns about gravity; give 0 (the model's default), 1 (no averaging) or more", opt.Turns)
 	}
 	if opt.Turns == 0 {
 		opt.Turns = 1

@@ -10,9 +10,11 @@ cd "$(dirname "$0")/.."
 # files, LIGGGHTS 3.8.0 is the reference DEM code. The readers' tests use
 # vtk.util.numpy_support, which needs NumPy; python3-vtk9 only suggests
 # python3-numpy, so it is asked for by name.
+# The checks run from / because Python imports from the working
+# directory first, and the repository's vtk/ folder would pass for VTK.
 need=()
-/usr/bin/python3 -c 'import vtk' 2>/dev/null || need+=(python3-vtk9)
-/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+(cd / && /usr/bin/python3 -c 'import vtk; vtk.vtkVersion.GetVTKVersion()') 2>/dev/null || need+=(python3-vtk9)
+(cd / && /usr/bin/python3 -c 'import numpy') 2>/dev/null || need+=(python3-numpy)
 command -v liggghts >/dev/null 2>&1 || command -v lmp_auto >/dev/null 2>&1 || need+=(liggghts)
 # clang 19 compiles the embedded CUDA kernels to PTX for sm_90, standing in
 # for NVRTC on machines without a GPU (kernels/cuda).

@@ -236,6 +236,9 @@ func pickSolver(c *cli.Context, env *environment, cs *cases.Case) (solvers.Solve
 // solverNamed returns the solver called name: a built-in one, or a plugin
 // for any other name.
 func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) (solvers.Solver, error) {
+	if name != "surrogate" && c.IsSet("turns") {
+		env.log.Warn("--turns applies only to the surrogate; ignored", "solver", name)
+	}
 	switch name {
 	case "dem":
 		return newDEM(c.Int("workers"), env), nil

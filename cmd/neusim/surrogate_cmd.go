@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -72,8 +74,11 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 // "neusim train" wrote.
 func modelFile(path string) (string, error) {
 	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("--model %s: file not found; give a checkpoint (.safetensors) or the folder that \"neusim train --out\" wrote", path)
+	}
 	if err != nil || !st.IsDir() {
-		return path, nil // a missing file is reported by the loader, with its path
+		return path, nil // other errors are reported by the loader, with the path
 	}
 	file := filepath.Join(path, "model.safetensors")
 	if _, err := os.Stat(file); err != nil {
@@ -86,7 +91,13 @@ func turnsFlag() cli.Flag {
 	return &cli.IntFlag{
 		Name: "turns",
 		Usage: "average each surrogate prediction over this many turns of the scene about gravity, so that the model prefers no horizontal direction; " +
-			"costs that many model evaluations per step; 0 means 4 for a model trained with --rotate and 1 (no averaging) otherwise",
+			"costs that many model evaluations per step; 0 means 4 for a model trained with random turns (neusim train --rotate) and 1 (no averaging) otherwise; only the surrogate uses it",
+		Action: func(_ *cli.Context, v int) error {
+			if v < 0 {
+				return usagef("--turns %d: give 0 (the model's default), 1 (no averaging) or more", v)
+			}
+			return nil
+		},
 	}
 }
 

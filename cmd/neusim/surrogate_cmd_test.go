@@ -110,17 +110,42 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 	}
 }
 
-// TestModelFolderWithoutCheckpoint checks that --model naming a folder
-// without model.safetensors fails with the folder and the fix.
-func TestModelFolderWithoutCheckpoint(t *testing.T) {
+// TestSurrogateFlagErrors checks that a bad --model or --turns fails
+// before any simulation, with a message that names the value and the fix.
+func TestSurrogateFlagErrors(t *testing.T) {
 	dir := t.TempDir()
-	code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", dir, "--out", filepath.Join(dir, "run"))
-	if code == exitOK {
-		t.Fatal("neusim run with --model naming an empty folder succeeded")
-	}
-	for _, want := range []string{dir, "model.safetensors not found", "neusim train --out"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("error does not name %q:\n%s", want, stderr)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"folder without checkpoint", []string{"--model", dir}, exitFailure, []string{dir, "model.safetensors not found", "neusim train --out"}},
+		{"missing file", []string{"--model", filepath.Join(dir, "none.safetensors")}, exitFailure, []string{"none.safetensors: file not found", "neusim train --out"}},
+		{"negative turns", []string{"--turns", "-1"}, exitUsage, []string{"--turns -1", "give 0 (the model's default), 1 (no averaging) or more"}},
+	} {
+		args := append([]string{"--log-level", "warn", "run", tinyHopper, "--out", filepath.Join(dir, "run")}, tc.args...)
+		code, _, stderr := runCLI(t, args...)
+		if code != tc.code {
+			t.Errorf("%s: exit code %d, want %d\n%s", tc.name, code, tc.code, stderr)
 		}
+		for _, want := range tc.want {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%s: error does not contain %q:\n%s", tc.name, want, stderr)
+			}
+		}
+	}
+}
+
+// TestTurnsIgnoredByDEM checks that --turns with the DEM solver runs DEM
+// and warns that only the surrogate uses it.
+func TestTurnsIgnoredByDEM(t *testing.T) {
+	code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--solver", "dem", "--turns", "4", "--duration", "0.01",
+		"--out", filepath.Join(t.TempDir(), "run"))
+	if code != exitOK {
+		t.Fatalf("run --solver dem --turns 4 exited %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "--turns applies only to the surrogate") {
+		t.Errorf("no warning that --turns is ignored by DEM:\n%s", stderr)
 	}
 }
