@@ -206,12 +206,14 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	n := s.Frame.N()
 	turns := max(p.Turns, 1)
 	if turns > 1 && p.Axis == [3]float64{} {
-		return fmt.Errorf("surrogate: rollout: %d turns about a zero axis; set Axis, such as to gravity", turns)
+		return fmt.Errorf("surrogate: rollout: %d turns about a zero axis; set Axis to a direction such as gravity", turns)
 	}
 	if len(p.mem) != turns {
 		p.mem = make([][2]*Memory[float32], turns)
 	}
 	w := 1 / float64(turns)
+	clear(acc[:3*n])
+	clear(dgrad[:9*n])
 	for k := range turns {
 		frame, vels := &s.Frame, s.Vels
 		var back rotation
@@ -244,18 +246,10 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 				back.tensor(g[:], g[:])
 			}
 			for d, v := range a {
-				if k == 0 {
-					acc[3*i+d] = w * v
-				} else {
-					acc[3*i+d] += w * v
-				}
+				acc[3*i+d] += w * v
 			}
 			for j, v := range g {
-				if k == 0 {
-					dgrad[9*i+j] = w * v
-				} else {
-					dgrad[9*i+j] += w * v
-				}
+				dgrad[9*i+j] += w * v
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func turnsFlag() cli.Flag {
 	return &cli.IntFlag{
 		Name: "turns",
 		Usage: "average each surrogate prediction over this many turns of the scene about gravity, so that the model prefers no horizontal direction; " +
-			"costs that many model evaluations per step; 0 means 4 for a model trained with random turns (neusim train --rotate) and 1 (no averaging) otherwise; only the surrogate uses it",
+			fmt.Sprintf("costs that many model evaluations per step; 0 means %d for a model trained with random turns (neusim train --rotate) and 1 (no averaging) otherwise; only the surrogate uses it", pipeline.DefaultTurns),
 		Action: func(_ *cli.Context, v int) error {
 			if v < 0 {
 				return usagef("--turns %d: give 0 (the model's default), 1 (no averaging) or more", v)
@@ -146,7 +146,7 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 			&cli.IntFlag{Name: "window", Value: 4, Usage: "consecutive steps per training window, the model's memory carried and differentiated through them (hopper cases)"},
 			&cli.Float64Flag{Name: "noise", Value: 0.2, Usage: "standard deviation of the random-walk noise on the input velocities, in velocity standard deviations, positive (hopper cases)"},
 			&cli.BoolFlag{Name: "pushforward", Usage: "feed the model its own predictions, not the recorded states, at every window step after the first, so it learns to correct its drift (hopper cases)"},
-			&cli.BoolFlag{Name: "rotate", Usage: "turn every training window by a random angle about gravity, walls included, so the model cannot prefer a horizontal direction; such a model averages its predictions over 4 turns unless --turns is given. On the default hopper it made the flow up to 26 % too slow, so it is off by default (hopper cases)"},
+			&cli.BoolFlag{Name: "rotate", Usage: fmt.Sprintf("turn every training window by a random angle about gravity, walls included, so the model cannot prefer a horizontal direction; such a model averages its predictions over %d turns unless --turns is given. On the default hopper it made the flow up to 26 %% too slow, so it is off by default (hopper cases)", pipeline.DefaultTurns)},
 			&cli.IntFlag{Name: "stride", Value: 4, Usage: "output intervals of the DEM trajectories per surrogate step, so the surrogate time step is this times the case's output interval (hopper cases)"},
 			&cli.Float64Flag{Name: "handover-delay", Value: 0.2, Usage: "seconds that DEM keeps running after a gate opens (the last wall removal) before the model takes over, in every run of the model; training starts there too (hopper cases)"},
 			&cli.IntFlag{Name: "latent", Value: 48, Usage: "latent width of the graph network"},
