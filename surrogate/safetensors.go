@@ -1,15 +1,16 @@
 package surrogate
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/neusim/neusim/internal/atomicfile"
 )
 
 // This file reads and writes the safetensors format of Hugging Face's
@@ -201,21 +202,10 @@ func DecodeSafetensors(r io.ReaderAt, size int64, name string) ([]NamedTensor, m
 }
 
 // writeFileAtomic writes path through a temporary file in the same
-// directory that is renamed when complete.
+// directory that is renamed when complete, readable by everyone like a
+// file that os.WriteFile creates under the usual umask.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("surrogate: write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("surrogate: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("surrogate: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, 0o644, func(w *bufio.Writer) error { return write(w) }); err != nil {
 		return fmt.Errorf("surrogate: write %s: %w", path, err)
 	}
 	return nil
