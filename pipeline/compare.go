@@ -65,6 +65,7 @@ type CompareReport struct {
 
 	HandoverS float64 `json:"handover_s"` // time the surrogate took over from DEM
 	Turns     int     `json:"turns"`      // turns about gravity each prediction averaged over
+	Models    int     `json:"models"`     // ensemble models each prediction averaged over
 
 	MassFlowRateDEM       *float64 `json:"mass_flow_rate_dem"`       // kg/s
 	MassFlowRateSurrogate *float64 `json:"mass_flow_rate_surrogate"` // kg/s
@@ -195,7 +196,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	st := sur.LastRun()
 
 	rep := compareRecords(&d, &s, st.Handover, 2*meanInsertedRadius(c))
-	rep.Case, rep.Set, rep.Values, rep.Model, rep.Turns = c.Name, set, c.Values, modelPath, st.Turns
+	rep.Case, rep.Set, rep.Values, rep.Model, rep.Turns, rep.Models = c.Name, set, c.Values, modelPath, st.Turns, st.Models
 	rep.GridSpacing = spacing
 	rep.WallTimeDEM, rep.WallTimeSurrogate = demWall, surWall
 	rep.Speedup = demWall / surWall
@@ -387,6 +388,9 @@ func (rep *CompareReport) Markdown() string {
 	}
 	s := fmt.Sprintf("# Surrogate against DEM: %s\n\n", rep.Case)
 	s += fmt.Sprintf("Parameters: %s. Model: `%s`. The surrogate took over from DEM at %.3g s.", FormatValues(rep.Values), rep.Model, rep.HandoverS)
+	if rep.Models > 1 {
+		s += fmt.Sprintf(" Each prediction is the mean of an ensemble of %d models.", rep.Models)
+	}
 	if rep.Turns > 1 {
 		s += fmt.Sprintf(" Each prediction is the mean over %d turns of the scene about gravity.", rep.Turns)
 	}

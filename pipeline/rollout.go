@@ -71,7 +71,7 @@ func newRollout(s *Solver, c *cases.Case, history []*particles.Frame, step int64
 	f.Step = step
 	r := &rollout{c: c, walls: walls, feat: s.meta.Features, settings: s.settings, workers: s.opt.Workers,
 		dt: s.meta.Training.Dt, t: f.Time, frame: f, log: s.log}
-	r.pred = &surrogate.ModelPredictor{B: s.b, Model: s.model, Feat: s.meta.Features, Norm: s.meta.Normalisation}
+	r.pred = &surrogate.ModelPredictor{B: s.b, Model: s.model, Members: s.members, Feat: s.meta.Features, Norm: s.meta.Normalisation}
 	if t := s.opt.Turns; t > 1 {
 		if r3.Norm(c.Gravity) == 0 {
 			return nil, fmt.Errorf("pipeline: case %s has no gravity, so the predictions cannot be averaged over %d turns about it; use 1 turn", c.Name, t)

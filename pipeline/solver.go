@@ -56,7 +56,9 @@ const DefaultTurns = 4
 // frames go to the sink unchanged except for an Entity column of
 // particles.NoEntity. From the handover on, the particles are grouped with
 // the checkpoint's settings and the model advances the entities by coarse
-// steps of the training time step. Every coarse step the members are
+// steps of the training time step. An ensemble checkpoint
+// (surrogate.SaveEnsemble) advances them by the mean of its models'
+// predictions. Every coarse step the members are
 // moved with their entity (grouping.Binding.Prolong, its affine field
 // bounded to the connectivity radius), except those below every active
 // wall, which fall freely. Overlapping particles are then pushed apart,
@@ -75,6 +77,7 @@ type Solver struct {
 	log      *slog.Logger
 	b        kernels.BackendCloser
 	model    *surrogate.Model[float32]
+	members  []*surrogate.Model[float32] // ensemble members after model
 	meta     surrogate.Metadata
 	settings Settings
 	last     RunStats
@@ -88,6 +91,7 @@ type RunStats struct {
 	CoarseSteps int     // surrogate steps taken
 	Regroupings int
 	Turns       int // turns about gravity each prediction averaged over
+	Models      int // models of the ensemble each prediction averaged over, 1 for a single model
 	// Lost and LostMass count the particles, and their mass in kg, that
 	// left the domain other than through an outlet. Outlet counts in the
 	// frames do not include them, so remaining + discharged + lost is the
@@ -113,7 +117,7 @@ func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
-	m, meta, err := surrogate.LoadCheckpoint(modelPath, b)
+	models, meta, err := surrogate.LoadEnsemble(modelPath, b)
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("pipeline: %w", err)
@@ -141,7 +145,7 @@ func NewSolver(modelPath string, opt SolverOptions) (*Solver, error) {
 			opt.Turns = DefaultTurns
 		}
 	}
-	return &Solver{path: modelPath, opt: opt, log: log, b: b, model: m, meta: meta, settings: st.withDefaults()}, nil
+	return &Solver{path: modelPath, opt: opt, log: log, b: b, model: models[0], members: models[1:], meta: meta, settings: st.withDefaults()}, nil
 }
 
 // Name returns "surrogate".
@@ -227,7 +231,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 
 	// DEM phase, keeping the frames of the last History+1 coarse steps.
-	s.last = RunStats{Handover: handover, Dt: dt, Turns: s.opt.Turns}
+	s.last = RunStats{Handover: handover, Dt: dt, Turns: s.opt.Turns, Models: 1 + len(s.members)}
 	defer func() { s.last.WallS = time.Since(start).Seconds() }()
 	history, step, err := s.settle(ctx, c, handover, sink, progress, start)
 	s.last.DEMWallS, s.last.DEMSteps = time.Since(start).Seconds(), step

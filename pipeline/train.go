@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/spatial/r3"
@@ -75,6 +76,13 @@ type TrainOptions struct {
 
 	Seed uint64 // seed of the weights and of the training windows
 
+	// Members is the number of models trained on the same data and
+	// normalisation, member k with seed Seed+k for its weights and
+	// windows, and saved as one ensemble checkpoint that predicts their
+	// mean (surrogate.SaveEnsemble). Default 1. The members train at the
+	// same time, each on Workers/Members goroutines (at least one).
+	Members int
+
 	// Resume, when set, starts from the weights and normalisation of this
 	// checkpoint instead of fresh weights. The optimiser moments and the
 	// learning-rate schedule start again.
@@ -122,7 +130,13 @@ type TrainReport struct {
 	GhostParticleFrames int `json:"ghost_particle_frames"`
 
 	Validation []ValidationPoint `json:"validation"`
-	WallS      float64           `json:"wall_s"`
+	// MemberValidation holds the validation losses of the ensemble
+	// members after the first, whose losses are Validation.
+	MemberValidation [][]ValidationPoint `json:"member_validation,omitempty"`
+	// EnsembleValidation is the held-out loss of the whole ensemble after
+	// the last iteration; nil for a single model or without held-out data.
+	EnsembleValidation *ValidationPoint `json:"ensemble_validation,omitempty"`
+	WallS              float64          `json:"wall_s"`
 }
 
 // designParams returns the design parameters of the features: those
@@ -198,6 +212,9 @@ func (o TrainOptions) withDefaults() TrainOptions {
 	if t.Seed == 0 {
 		t.Seed = o.Seed
 	}
+	if o.Members == 0 {
+		o.Members = 1
+	}
 	if o.Holdout == 0 && len(o.Data) >= 2 {
 		o.Holdout = 1
 	}
@@ -230,6 +247,9 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	}
 	if d := opt.Settings.HandoverDelay; !(d >= 0) || math.IsInf(d, 0) {
 		return nil, fmt.Errorf("pipeline: train: handover delay %g s; want zero or a positive finite time", d)
+	}
+	if opt.Members < 1 {
+		return nil, fmt.Errorf("pipeline: train: %d ensemble members; want 1 or more", opt.Members)
 	}
 	if opt.Holdout >= len(opt.Data) {
 		return nil, fmt.Errorf("pipeline: train: %d of %d variants held out; at least one must remain for training", opt.Holdout, len(opt.Data))
@@ -310,21 +330,25 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	}
 	rep.Sequences, rep.HeldOutSequences = len(train), len(held)
 
-	// Model, normalisation and trainer.
+	// Models and normalisation.
 	b, err := kernels.Open(opt.Device, kernels.OpenOptions{Workers: opt.Workers, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: train: %w", err)
 	}
 	defer b.Close()
-	var model *surrogate.Model[float32]
+	var models []*surrogate.Model[float32]
 	var norm surrogate.Normalisation
 	if opt.Resume != "" {
 		var meta surrogate.Metadata
-		if model, meta, err = surrogate.LoadCheckpoint(opt.Resume, b); err != nil {
+		if models, meta, err = surrogate.LoadEnsemble(opt.Resume, b); err != nil {
 			return nil, fmt.Errorf("pipeline: train --resume: %w", err)
 		}
 		if !reflect.DeepEqual(meta.Features, feat) {
 			return nil, fmt.Errorf("pipeline: train --resume %s: features %+v differ from those of the data %+v; train afresh", opt.Resume, meta.Features, feat)
+		}
+		if len(models) != opt.Members {
+			return nil, fmt.Errorf("pipeline: train --resume %s: the checkpoint holds %d models, not the %d ensemble members asked for; give --members %d",
+				opt.Resume, len(models), opt.Members, len(models))
 		}
 		norm = meta.Normalisation
 		log.Info("pipeline: train: resuming", "checkpoint", opt.Resume, "iterations_before", meta.Training.Iterations)
@@ -332,57 +356,84 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		if norm, err = surrogate.ComputeNormalisation(train); err != nil {
 			return nil, fmt.Errorf("pipeline: train: %w", err)
 		}
-		if model, err = surrogate.NewModel(b, feat.ModelConfig(opt.Model), opt.Seed); err != nil {
-			return nil, fmt.Errorf("pipeline: train: %w", err)
+		for k := range opt.Members {
+			m, err := surrogate.NewModel(b, feat.ModelConfig(opt.Model), opt.Seed+uint64(k))
+			if err != nil {
+				return nil, fmt.Errorf("pipeline: train: %w", err)
+			}
+			models = append(models, m)
 		}
-	}
-	tr, err := surrogate.NewTrainer(b, model, feat, norm, opt.Train, train, log)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: train: %w", err)
 	}
 	log.Info("pipeline: train: starting", "sequences", len(train), "held_out_sequences", len(held),
-		"parameters", model.Params.Count(), "iterations", opt.Train.Iterations, "radius_m", feat.Radius)
+		"parameters", models[0].Params.Count(), "iterations", opt.Train.Iterations, "radius_m", feat.Radius, "members", opt.Members)
 
-	// Optimisation with periodic validation.
-	pred := &surrogate.ModelPredictor{B: b, Model: model, Feat: feat, Norm: norm}
-	validation := math.NaN()
-	var sum, last50 float64
-	var count int
-	losses := make([]float64, 0, opt.Train.Iterations)
-	for i := 1; i <= opt.Train.Iterations; i++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		loss, _, err := tr.Step()
-		if err != nil {
-			return nil, fmt.Errorf("pipeline: train: iteration %d: %w", i, err)
-		}
-		losses = append(losses, loss)
-		sum += loss
-		count++
-		if i%opt.ValidateEvery == 0 || i == opt.Train.Iterations {
-			p := ValidationPoint{Iteration: i, TrainLoss: sum / float64(count)}
-			if len(held) > 0 {
-				e, err := surrogate.EvaluateOneStep(pred, pred.ResetMemory, held, feat.History)
-				if err != nil {
-					return nil, fmt.Errorf("pipeline: train: validation at iteration %d: %w", i, err)
+	// Optimisation with periodic validation, one goroutine per member.
+	results := make([]memberResult, opt.Members)
+	if opt.Members == 1 {
+		results[0] = trainMember(ctx, &opt, b, models[0], 0, feat, norm, train, held, log)
+	} else {
+		// Each member trains on a backend of its own, because a backend
+		// runs one operation at a time. The weights cross between the
+		// backends outside the goroutines.
+		backends := make([]kernels.BackendCloser, opt.Members)
+		copies := make([]*surrogate.Model[float32], opt.Members)
+		defer func() {
+			for _, mb := range backends {
+				if mb != nil {
+					mb.Close()
 				}
-				p.ModelMSE, p.ConstantVelocity, p.Ratio = e.Model, e.ConstantVelocity, e.Model/e.ConstantVelocity
-				validation = e.Model
 			}
-			rep.Validation = append(rep.Validation, p)
-			log.Info("pipeline: train: progress", "iteration", i, "train_loss", p.TrainLoss,
-				"val_mse", p.ModelMSE, "val_constant_velocity_mse", p.ConstantVelocity, "val_ratio", p.Ratio)
-			sum, count = 0, 0
+		}()
+		for k := range backends {
+			// The first backend has reported any missing library already.
+			mb, err := kernels.Open(opt.Device, kernels.OpenOptions{Workers: max(1, opt.Workers/opt.Members), Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				return nil, fmt.Errorf("pipeline: train: member %d: %w", k, err)
+			}
+			backends[k] = mb
+			if copies[k], err = surrogate.NewModel(mb, models[k].Cfg, 0); err != nil {
+				return nil, fmt.Errorf("pipeline: train: member %d: %w", k, err)
+			}
+			copyWeights(mb, copies[k], b, models[k])
 		}
-		if opt.Progress != nil {
-			opt.Progress(TrainProgress{Iteration: i, Iterations: opt.Train.Iterations, Loss: loss, Validation: validation})
+		var wg sync.WaitGroup
+		for k := range opt.Members {
+			wg.Go(func() {
+				results[k] = trainMember(ctx, &opt, backends[k], copies[k], k, feat, norm, train, held, log.With("member", k))
+			})
+		}
+		wg.Wait()
+		for k := range models {
+			if results[k].err == nil {
+				copyWeights(b, models[k], backends[k], copies[k])
+			}
 		}
 	}
-	for _, l := range losses[max(0, len(losses)-50):] {
-		last50 += l
+	for k, r := range results {
+		if r.err != nil {
+			if opt.Members > 1 {
+				return nil, fmt.Errorf("pipeline: train: member %d: %w", k, r.err)
+			}
+			return nil, fmt.Errorf("pipeline: train: %w", r.err)
+		}
 	}
-	last50 /= float64(min(50, len(losses)))
+	rep.Validation = results[0].validation
+	for _, r := range results[1:] {
+		rep.MemberValidation = append(rep.MemberValidation, r.validation)
+	}
+	if opt.Members > 1 && len(held) > 0 {
+		pred := &surrogate.ModelPredictor{B: b, Model: models[0], Members: models[1:], Feat: feat, Norm: norm}
+		e, err := surrogate.EvaluateOneStep(pred, pred.ResetMemory, held, feat.History)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: train: ensemble validation: %w", err)
+		}
+		p := ValidationPoint{Iteration: opt.Train.Iterations, ModelMSE: e.Model, ConstantVelocity: e.ConstantVelocity, Ratio: e.Model / e.ConstantVelocity}
+		for _, r := range results {
+			p.TrainLoss += r.validation[len(r.validation)-1].TrainLoss / float64(len(results))
+		}
+		rep.EnsembleValidation = &p
+		log.Info("pipeline: train: ensemble validation", "members", opt.Members, "val_mse", p.ModelMSE, "val_ratio", p.Ratio)
+	}
 
 	// Checkpoint and report.
 	settings, err := json.Marshal(opt.Settings)
@@ -397,8 +448,11 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	meta := surrogate.Metadata{Features: feat, Normalisation: norm, Case: caseName, CaseHash: caseHash, Solver: "dem",
 		ParamRanges: ranges, Grouping: settings, Seed: opt.Seed,
 		Training: surrogate.TrainingSummary{Sequences: len(train), Frames: frames, EntitySteps: steps, Dt: train[0].Dt,
-			Iterations: opt.Train.Iterations, FinalLoss: last50, RotateAboutGravity: opt.RotateAboutGravity}}
-	if err := surrogate.SaveCheckpoint(opt.Out, b, model, meta); err != nil {
+			Iterations: opt.Train.Iterations, FinalLoss: results[0].finalLoss, RotateAboutGravity: opt.RotateAboutGravity}}
+	for k, r := range results[1:] {
+		meta.Members = append(meta.Members, surrogate.MemberSummary{Seed: opt.Seed + uint64(k+1), FinalLoss: r.finalLoss})
+	}
+	if err := surrogate.SaveEnsemble(opt.Out, b, models, meta); err != nil {
 		return nil, fmt.Errorf("pipeline: train: %w", err)
 	}
 	if _, meta, err = surrogate.LoadCheckpoint(opt.Out, b); err != nil {
@@ -413,7 +467,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 	if err := atomicfile.WriteFile(strings.TrimSuffix(opt.Out, ".safetensors")+".train.json", data, 0o644); err != nil {
 		return nil, fmt.Errorf("pipeline: train: %w", err)
 	}
-	log.Info("pipeline: train: done", "model", opt.Out, "final_loss", last50, "wall_s", rep.WallS)
+	log.Info("pipeline: train: done", "model", opt.Out, "final_loss", results[0].finalLoss, "wall_s", rep.WallS)
 	return rep, nil
 }
 
@@ -439,4 +493,79 @@ func meanRadius(r []float64) float64 {
 		s += x
 	}
 	return s / float64(max(len(r), 1))
+}
+
+// memberResult holds the outcome of training one ensemble member.
+type memberResult struct {
+	validation []ValidationPoint
+	finalLoss  float64 // mean normalised loss of the last 50 iterations
+	err        error
+}
+
+// trainMember trains model m, ensemble member k, on backend b with the
+// seed opt.Seed+k for its training windows. Only the first member
+// reports progress.
+func trainMember(ctx context.Context, opt *TrainOptions, b kernels.Backend, m *surrogate.Model[float32], k int,
+	feat surrogate.Features, norm surrogate.Normalisation, train, held []*surrogate.Sequence, log *slog.Logger) memberResult {
+	var res memberResult
+	cfg := opt.Train
+	cfg.Seed += uint64(k)
+	tr, err := surrogate.NewTrainer(b, m, feat, norm, cfg, train, log)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	pred := &surrogate.ModelPredictor{B: b, Model: m, Feat: feat, Norm: norm}
+	validation := math.NaN()
+	var sum float64
+	var count int
+	losses := make([]float64, 0, cfg.Iterations)
+	for i := 1; i <= cfg.Iterations; i++ {
+		if err := ctx.Err(); err != nil {
+			res.err = err
+			return res
+		}
+		loss, _, err := tr.Step()
+		if err != nil {
+			res.err = fmt.Errorf("iteration %d: %w", i, err)
+			return res
+		}
+		losses = append(losses, loss)
+		sum += loss
+		count++
+		if i%opt.ValidateEvery == 0 || i == cfg.Iterations {
+			p := ValidationPoint{Iteration: i, TrainLoss: sum / float64(count)}
+			if len(held) > 0 {
+				e, err := surrogate.EvaluateOneStep(pred, pred.ResetMemory, held, feat.History)
+				if err != nil {
+					res.err = fmt.Errorf("validation at iteration %d: %w", i, err)
+					return res
+				}
+				p.ModelMSE, p.ConstantVelocity, p.Ratio = e.Model, e.ConstantVelocity, e.Model/e.ConstantVelocity
+				validation = e.Model
+			}
+			res.validation = append(res.validation, p)
+			log.Info("pipeline: train: progress", "iteration", i, "train_loss", p.TrainLoss,
+				"val_mse", p.ModelMSE, "val_constant_velocity_mse", p.ConstantVelocity, "val_ratio", p.Ratio)
+			sum, count = 0, 0
+		}
+		if opt.Progress != nil && k == 0 {
+			opt.Progress(TrainProgress{Iteration: i, Iterations: cfg.Iterations, Loss: loss, Validation: validation})
+		}
+	}
+	for _, l := range losses[max(0, len(losses)-50):] {
+		res.finalLoss += l
+	}
+	res.finalLoss /= float64(min(50, len(losses)))
+	return res
+}
+
+// copyWeights copies the weights of src, a model on backend from, into
+// dst, a model of the same architecture on backend to.
+func copyWeights(to kernels.Backend, dst *surrogate.Model[float32], from kernels.Backend, src *surrogate.Model[float32]) {
+	for i, p := range src.Params.List {
+		v := make([]float32, p.Value.Len())
+		from.Download(v, p.Value)
+		to.Upload(dst.Params.List[i].Value, v)
+	}
 }

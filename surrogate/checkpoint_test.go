@@ -69,6 +69,10 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 		t.Errorf("directory holds %d entries after saving, want only the checkpoint", len(entries))
 	}
+	// Others read a shared model, as they read a file os.WriteFile makes.
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
+		t.Errorf("checkpoint mode %v (error %v), want -rw-r--r--", info.Mode(), err)
+	}
 }
 
 func TestSafetensorsReadByPython(t *testing.T) {

@@ -181,6 +181,14 @@ type ModelPredictor struct {
 	Feat  Features
 	Norm  Normalisation
 
+	// Members, when not empty, holds further models of Model's
+	// architecture, features and normalisation, trained with other seeds.
+	// Each prediction is then the mean of Model's and theirs, each model
+	// with its own memory. Models trained alike differ most where the
+	// data constrain them least, and their mean errs less than a typical
+	// member. A step costs 1+len(Members) model evaluations (times Turns).
+	Members []*Model[float32]
+
 	// Turns, when above 1, makes each prediction the mean of Turns
 	// predictions, each on the scene turned about Axis by one of the
 	// angles 2πk/Turns and turned back. The physics does not change when
@@ -195,7 +203,7 @@ type ModelPredictor struct {
 	host   Graph
 	dev    DeviceGraph[float32]
 	cache  StepCache[float32]
-	mem    [][2]*Memory[float32] // per turn: memory before and after the step
+	mem    [][2]*Memory[float32] // per model and turn: memory before and after the step
 	out    []float32
 	turned EntityFrame
 	vels   [][]float64
@@ -208,13 +216,15 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	if turns > 1 && p.Axis == [3]float64{} {
 		return fmt.Errorf("surrogate: rollout: %d turns about a zero axis; set Axis to a direction such as gravity", turns)
 	}
-	if len(p.mem) != turns {
-		p.mem = make([][2]*Memory[float32], turns)
+	models := p.models()
+	if len(p.mem) != len(models)*turns {
+		p.mem = make([][2]*Memory[float32], len(models)*turns)
 	}
-	w := 1 / float64(turns)
+	w := 1 / float64(len(models)*turns)
 	clear(acc[:3*n])
 	clear(dgrad[:9*n])
-	for k := range turns {
+	for e := range len(models) * turns {
+		m, k := models[e/turns], e%turns
 		frame, vels := &s.Frame, s.Vels
 		var back rotation
 		if k > 0 {
@@ -229,7 +239,7 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 			}
 			frame, vels = &p.turned, p.vels
 		}
-		if err := p.evaluate(frame, vels, &p.mem[k], s.Step); err != nil {
+		if err := p.evaluate(m, frame, vels, &p.mem[e], s.Step); err != nil {
 			return err
 		}
 		for i := 0; i < n; i++ {
@@ -261,27 +271,32 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	return nil
 }
 
-// evaluate runs the model once on frame with the velocity history vels,
+// models returns Model followed by Members.
+func (p *ModelPredictor) models() []*Model[float32] {
+	return append([]*Model[float32]{p.Model}, p.Members...)
+}
+
+// evaluate runs model m once on frame with the velocity history vels,
 // advancing the memory pair mem, and leaves the normalised outputs in
 // p.out.
-func (p *ModelPredictor) evaluate(frame *EntityFrame, vels [][]float64, mem *[2]*Memory[float32], step int) error {
+func (p *ModelPredictor) evaluate(m *Model[float32], frame *EntityFrame, vels [][]float64, mem *[2]*Memory[float32], step int) error {
 	n := frame.N()
 	// Build and upload the graph.
 	p.Feat.Build(&p.host, frame, vels, &p.Norm)
-	if err := p.host.Validate(p.Model.Cfg); err != nil {
+	if err := p.host.Validate(m.Cfg); err != nil {
 		return err
 	}
-	p.dev.Upload(p.B, &p.host, p.Model.Cfg)
+	p.dev.Upload(p.B, &p.host, m.Cfg)
 
 	// Run the model with the memory of the previous step.
-	if mem[0] == nil && p.Model.Mem != nil {
-		mem[0], mem[1] = p.Model.NewMemory(p.B, n), p.Model.NewMemory(p.B, n)
+	if mem[0] == nil && m.Mem != nil {
+		mem[0], mem[1] = m.NewMemory(p.B, n), m.NewMemory(p.B, n)
 	}
 	if mem[0] != nil && mem[0].Tensors[0].Rows() != n {
 		return fmt.Errorf("surrogate: rollout: %d entities but memory for %d at step %d; call Regroup after regrouping",
 			n, mem[0].Tensors[0].Rows(), step)
 	}
-	out := p.Model.Forward(p.B, &p.cache, &p.dev, mem[0], mem[1])
+	out := m.Forward(p.B, &p.cache, &p.dev, mem[0], mem[1])
 	mem[0], mem[1] = mem[1], mem[0]
 	if cap(p.out) < out.Len() {
 		p.out = make([]float32, out.Len())
@@ -298,15 +313,18 @@ func (p *ModelPredictor) ResetMemory() {
 
 // Regroup remaps every entity's memory after a regrouping (see Remap).
 func (p *ModelPredictor) Regroup(r *Remap) error {
-	for k, m := range p.mem {
-		if m[0] == nil {
+	models := p.models()
+	turns := len(p.mem) / len(models)
+	for e, mem := range p.mem {
+		if mem[0] == nil {
 			continue
 		}
-		s, err := p.Model.RemapMemory(p.B, m[0], r)
+		m := models[e/turns]
+		s, err := m.RemapMemory(p.B, mem[0], r)
 		if err != nil {
 			return err
 		}
-		p.mem[k] = [2]*Memory[float32]{s, p.Model.NewMemory(p.B, len(r.Offsets)-1)}
+		p.mem[e] = [2]*Memory[float32]{s, m.NewMemory(p.B, len(r.Offsets)-1)}
 	}
 	return nil
 }

@@ -79,4 +79,8 @@ func TestTrainFluidRejectsBadValues(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, `"abc"`) {
 		t.Errorf("exit %d, stderr %q; want a usage error naming \"abc\"", code, stderr)
 	}
+	code, _, stderr = runCLI(t, "train", tinyCavity, "--members", "2", "--out", t.TempDir())
+	if code != exitUsage || !strings.Contains(stderr, "drop --members") {
+		t.Errorf("--members on a fluid case: exit %d, stderr %q; want a usage error telling to drop --members", code, stderr)
+	}
 }

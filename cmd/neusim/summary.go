@@ -46,7 +46,8 @@ type surrogatePhases struct {
 	SurrogateSteps int     `json:"surrogate_steps"`
 	SurrogateDt    float64 `json:"surrogate_time_step_s"`
 	Regroupings    int     `json:"regroupings"`
-	Turns          int     `json:"turns"` // turns about gravity each prediction averaged over
+	Turns          int     `json:"turns"`  // turns about gravity each prediction averaged over
+	Models         int     `json:"models"` // ensemble models each prediction averaged over
 }
 
 // setSurrogate records the phases of a surrogate run. It leaves out the
@@ -54,7 +55,7 @@ type surrogatePhases struct {
 // that figure is not comparable with a numerical solver's.
 func (s *runSummary) setSurrogate(model string, st pipeline.RunStats) {
 	s.Surrogate = &surrogatePhases{Model: model, HandoverS: st.Handover, DEMSteps: st.DEMSteps, DEMWallS: st.DEMWallS,
-		SurrogateSteps: st.CoarseSteps, SurrogateDt: st.Dt, Regroupings: st.Regroupings, Turns: st.Turns}
+		SurrogateSteps: st.CoarseSteps, SurrogateDt: st.Dt, Regroupings: st.Regroupings, Turns: st.Turns, Models: st.Models}
 	s.Throughput = 0
 }
 

@@ -118,7 +118,11 @@ hypercube inside its parameter ranges, runs the DEM solver on each (--jobs
 at once, resumable: trajectories already in --data are reused), groups the
 particles into coarse entities of about --target particles, and trains the
 graph network with mLSTM memory on the entities' motion. The last variant
-is held out for a validation loss, logged every 100 iterations.
+is held out for a validation loss, logged every 100 iterations. With
+--members N it trains N models on the same data with seeds --seed to
+--seed+N-1 and saves them as one ensemble: each step of a run is the mean
+of their predictions, which varies less from one training to the next
+than a single model.
 
 It writes into --out: model.safetensors (weights, with the metadata in the
 safetensors header: case and its hash, parameter ranges, grouping
@@ -138,6 +142,8 @@ receives model.safetensors, metadata.json and model.train.json; --data,
 		Flags: append(caseFlags(),
 			&cli.IntFlag{Name: "variants", Value: 5, Usage: "number of DEM variants to simulate; the last one is held out for validation"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sampling, the weights and the training windows"},
+			&cli.Float64Flag{Name: "duration", Usage: "simulated duration of each DEM training run, s; 0 keeps the case's. A run long enough for the bed to empty shows the model the end of the discharge (hopper cases)"},
+			&cli.IntFlag{Name: "members", Value: 1, Usage: "models trained on the same data with seeds --seed, --seed+1, ..., saved as one ensemble whose prediction is their mean; they train at the same time, sharing the workers, and each step of a run costs one evaluation per member (hopper cases)"},
 			&cli.StringFlag{Name: "data", Usage: "directory of the DEM trajectories, reused when training again (default: out/CASE-data)"},
 			&cli.StringFlag{Name: "out", Usage: "directory of the trained model (default: out/models/CASE, so the shipped models/ stay as they are)"},
 			&cli.IntFlag{Name: "jobs", Value: 2, Usage: "DEM variants simulated at once, sharing the cores"},
@@ -170,9 +176,15 @@ func train(c *cli.Context, env *environment) error {
 		caseArg = c.Args().First()
 	}
 	if cs.Fluid != nil {
+		if c.IsSet("members") {
+			return usagef("train: --members applies to particle cases; the mesh-point surrogate of %s trains one model, so drop --members", cs.Name)
+		}
+		if c.IsSet("duration") {
+			return usagef("train: --duration applies to particle cases; the LBM runs of %s last the duration in its case file, so drop --duration", cs.Name)
+		}
 		return trainFluid(c, env, cs, caseArg)
 	}
-	for _, name := range []string{"variants", "iterations", "jobs", "stride", "window"} {
+	for _, name := range []string{"variants", "iterations", "jobs", "stride", "window", "members"} {
 		if c.Int(name) < 1 {
 			return usagef("train: --%s %d; it must be at least 1", name, c.Int(name))
 		}
@@ -182,6 +194,9 @@ func train(c *cli.Context, env *environment) error {
 	}
 	if v := c.Float64("noise"); !(v > 0) || math.IsInf(v, 0) {
 		return usagef("train: --noise %g; it must be positive and finite, such as the default 0.2", v)
+	}
+	if v := c.Float64("duration"); !(v >= 0) || math.IsInf(v, 0) {
+		return usagef("train: --duration %g; give the simulated time of each DEM run in s, or 0 to keep the case's", v)
 	}
 	if v := c.Float64("handover-delay"); !(v >= 0) || math.IsInf(v, 0) {
 		return usagef("train: --handover-delay %g; it must be zero or a positive time in seconds, such as the default 0.2", v)
@@ -204,7 +219,7 @@ func train(c *cli.Context, env *environment) error {
 	}
 	env.log.Info("generating training data", "case", cs.Name, "variants", c.Int("variants"), "data", dataDir)
 	data, err := pipeline.GenerateData(c.Context, caseArg, pipeline.DataOptions{
-		Dir: dataDir, Variants: c.Int("variants"), Seed: c.Uint64("seed"), Set: c.StringSlice("set"),
+		Dir: dataDir, Variants: c.Int("variants"), Seed: c.Uint64("seed"), Set: c.StringSlice("set"), Duration: c.Float64("duration"),
 		Jobs: c.Int("jobs"), Logger: env.log,
 		Progress: func(done, total int) {
 			if c.Context.Err() == nil { // a cancelled variant is not done
@@ -222,7 +237,7 @@ func train(c *cli.Context, env *environment) error {
 	st.HandoverDelay = c.Float64("handover-delay")
 	model := filepath.Join(out, "model.safetensors")
 	rep, err := pipeline.Train(c.Context, pipeline.TrainOptions{
-		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Settings: st,
+		Case: caseArg, Set: c.StringSlice("set"), Data: data, Out: model, Seed: c.Uint64("seed"), Members: c.Int("members"), Settings: st,
 		Model: surrogate.Config{Latent: c.Int("latent"), Steps: c.Int("steps")},
 		Train: surrogate.TrainConfig{Iterations: c.Int("iterations"), Window: c.Int("window"), Noise: c.Float64("noise"),
 			Pushforward: c.Bool("pushforward")},
@@ -243,6 +258,16 @@ func train(c *cli.Context, env *environment) error {
 	if n := len(rep.Validation); n > 0 {
 		b, _ := json.Marshal(rep.Validation[n-1])
 		fmt.Fprintf(env.stdout, "last validation: %s\n", b)
+	}
+	for k, v := range rep.MemberValidation {
+		if n := len(v); n > 0 {
+			b, _ := json.Marshal(v[n-1])
+			fmt.Fprintf(env.stdout, "last validation of member %d: %s\n", k+1, b)
+		}
+	}
+	if v := rep.EnsembleValidation; v != nil {
+		b, _ := json.Marshal(v)
+		fmt.Fprintf(env.stdout, "validation of the %d-model ensemble: %s\n", 1+len(rep.MemberValidation), b)
 	}
 	return nil
 }

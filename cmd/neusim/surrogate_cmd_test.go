@@ -99,6 +99,8 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		{"--noise", "0", "--noise 0"},
 		{"--target", "1", "--target 1"},
 		{"--handover-delay", "-0.1", "--handover-delay -0.1"},
+		{"--members", "0", "--members 0"},
+		{"--duration", "-1", "--duration -1"},
 	} {
 		code, _, stderr := runCLI(t, "train", tinyHopper, tc.flag, tc.value, "--out", t.TempDir())
 		if code != exitUsage {
