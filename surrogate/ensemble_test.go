@@ -33,11 +33,7 @@ func TestPredictMembersMean(t *testing.T) {
 	}
 	const n = 27
 	rng := rand.New(rand.NewPCG(5, 6))
-	s := &RolloutState{Frame: latticeFrame(n, 0.01, feat.Radius)}
-	s.Frame.Grad = randSlice(rng, 9*n)
-	for range feat.History {
-		s.Vels = append(s.Vels, randSlice(rng, 3*n))
-	}
+	s := randomRolloutState(rng, n, feat)
 	axis := [3]float64{0, 0, -9.81}
 	for _, turns := range []int{1, 3} {
 		mk := func(m *Model[float32], members ...*Model[float32]) *ModelPredictor {

@@ -128,12 +128,7 @@ func TestPredictTurnsEquivariant(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 27
-	rng := rand.New(rand.NewPCG(5, 6))
-	s := &RolloutState{Frame: latticeFrame(n, 0.01, feat.Radius)}
-	s.Frame.Grad = randSlice(rng, 9*n)
-	for range feat.History {
-		s.Vels = append(s.Vels, randSlice(rng, 3*n))
-	}
+	s := randomRolloutState(rand.New(rand.NewPCG(5, 6)), n, feat)
 	axis := [3]float64{0, 0, -9.81}
 	quarter := rotationAbout(axis, math.Pi/2)
 	turned := &RolloutState{}
@@ -197,4 +192,15 @@ func TestPredictTurnsNeedAxis(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "zero axis") {
 		t.Errorf("Predict with 4 turns and no axis: error %v, want one naming the zero axis", err)
 	}
+}
+
+// randomRolloutState returns n entities on a lattice with random velocity
+// gradients and feat.History random velocities.
+func randomRolloutState(rng *rand.Rand, n int, feat Features) *RolloutState {
+	s := &RolloutState{Frame: latticeFrame(n, 0.01, feat.Radius)}
+	s.Frame.Grad = randSlice(rng, 9*n)
+	for range feat.History {
+		s.Vels = append(s.Vels, randSlice(rng, 3*n))
+	}
+	return s
 }
