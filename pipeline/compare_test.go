@@ -143,6 +143,17 @@ func TestCompareTinyReport(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "takes over from DEM only at") {
 		t.Errorf("compare for 0.01 s: %v, want an error naming the handover", err)
 	}
+
+	// A model of another case is refused before DEM runs, so no report
+	// folder is made.
+	other := filepath.Join(t.TempDir(), "other")
+	_, err = Compare(context.Background(), "hopper", nil, model, other, CompareOptions{Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), `trained on case "tiny_hopper", not "hopper"`) {
+		t.Errorf("compare hopper with the tiny model: %v, want an error naming both cases", err)
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Errorf("compare with a model of another case made %s", other)
+	}
 }
 
 func TestCompareStrideTwoModel(t *testing.T) {

@@ -210,10 +210,15 @@ func runVariant(ctx context.Context, caseName string, opt DataOptions, s sweep.V
 	path := filepath.Join(opt.Dir, fmt.Sprintf("variant-%03d.arrows", s.Index))
 	v := Variant{Index: s.Index, Values: c.Values, Path: path}
 	want := expectedFrames(c)
-	if n, ok := completeTrajectory(path, c.Values, want); ok {
+	n, ok := completeTrajectory(path, c.Values, want)
+	if ok {
 		log.Info("pipeline: data: reusing variant", "variant", s.Index, "path", path, "frames", n)
 		v.Frames, v.Reused = n, true
 		return v, nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		log.Warn("pipeline: data: replacing a trajectory that does not match this run (other parameter values or duration, or an interrupted run); give another --data folder to keep such a trajectory",
+			"variant", s.Index, "path", path, "frames", n, "frames_wanted", want)
 	}
 
 	log.Info("pipeline: data: running DEM", "variant", s.Index, "values", FormatValues(c.Values), "workers", workers)

@@ -326,7 +326,7 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 			"entities", st.Entities, "dropped", st.Dropped, "ghost_particle_frames", st.Ghosts, "held_out", i >= len(opt.Data)-opt.Holdout)
 	}
 	if len(train) == 0 {
-		return nil, fmt.Errorf("pipeline: train: no training sequences: the trajectories are shorter than the %d frames a sequence needs after the handover", opt.Settings.Chunk)
+		return nil, fmt.Errorf("pipeline: train: no training sequences: the trajectories are shorter than the %d frames a sequence needs after the handover; simulate longer DEM runs (neusim train --duration, in s)", opt.Settings.Chunk)
 	}
 	rep.Sequences, rep.HeldOutSequences = len(train), len(held)
 
@@ -347,8 +347,8 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 			return nil, fmt.Errorf("pipeline: train --resume %s: features %+v differ from those of the data %+v; train afresh", opt.Resume, meta.Features, feat)
 		}
 		if len(models) != opt.Members {
-			return nil, fmt.Errorf("pipeline: train --resume %s: the checkpoint holds %d models, not the %d ensemble members asked for; give --members %d",
-				opt.Resume, len(models), opt.Members, len(models))
+			return nil, fmt.Errorf("pipeline: train --resume %s: %d ensemble members asked for, but the checkpoint is an ensemble of %d; give --members %d",
+				opt.Resume, opt.Members, len(models), len(models))
 		}
 		norm = meta.Normalisation
 		log.Info("pipeline: train: resuming", "checkpoint", opt.Resume, "iterations_before", meta.Training.Iterations)

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/neusim/neusim/cases"
+	"github.com/neusim/neusim/kernels"
 	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/surrogate"
 )
@@ -50,7 +51,7 @@ const modelsDirHint = "set " + modelsDirEnv + " to the folder that contains one 
 // modelFor returns the --model of c, or the shipped model of cs.
 func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 	if m := c.String("model"); m != "" {
-		return modelFile(m)
+		return modelFile("--model", m)
 	}
 	path, ok := shippedModel(cs.Name)
 	if ok {
@@ -72,17 +73,17 @@ func modelFor(c *cli.Context, cs *cases.Case) (string, error) {
 // modelFile returns the checkpoint that --model path names: path itself,
 // or path/model.safetensors when path is a folder, such as one that
 // "neusim train" wrote.
-func modelFile(path string) (string, error) {
+func modelFile(flag, path string) (string, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("--model %s: file not found; give a checkpoint (.safetensors) or the folder that \"neusim train --out\" wrote", path)
+		return "", fmt.Errorf("%s %s: file not found; give a checkpoint (.safetensors) or the folder that \"neusim train --out\" wrote", flag, path)
 	}
 	if err != nil || !st.IsDir() {
 		return path, nil // other errors are reported by the loader, with the path
 	}
 	file := filepath.Join(path, "model.safetensors")
 	if _, err := os.Stat(file); err != nil {
-		return "", fmt.Errorf("--model %s: model.safetensors not found in this folder; give the checkpoint file or the folder that \"neusim train --out\" wrote", path)
+		return "", fmt.Errorf("%s %s: model.safetensors not found in this folder; give the checkpoint file or the folder that \"neusim train --out\" wrote", flag, path)
 	}
 	return file, nil
 }
@@ -177,10 +178,10 @@ func train(c *cli.Context, env *environment) error {
 	}
 	if cs.Fluid != nil {
 		if c.IsSet("members") {
-			return usagef("train: --members applies to particle cases; the mesh-point surrogate of %s trains one model, so drop --members", cs.Name)
+			return usagef("train: --members applies to particle cases; the mesh-point surrogate of %s trains one model, so drop --members %d", cs.Name, c.Int("members"))
 		}
 		if c.IsSet("duration") {
-			return usagef("train: --duration applies to particle cases; the LBM runs of %s last the duration in its case file, so drop --duration", cs.Name)
+			return usagef("train: --duration applies to particle cases; the LBM runs of %s last the duration in its case file, so drop --duration %g", cs.Name, c.Float64("duration"))
 		}
 		return trainFluid(c, env, cs, caseArg)
 	}
@@ -200,6 +201,23 @@ func train(c *cli.Context, env *environment) error {
 	}
 	if v := c.Float64("handover-delay"); !(v >= 0) || math.IsInf(v, 0) {
 		return usagef("train: --handover-delay %g; it must be zero or a positive time in seconds, such as the default 0.2", v)
+	}
+	resume := c.String("resume")
+	if resume != "" {
+		// A checkpoint that cannot be resumed fails here, before the DEM
+		// runs, not after them.
+		if resume, err = modelFile("--resume", resume); err != nil {
+			return usagef("train: %v", err)
+		}
+		b := kernels.NewCPU[float32](1)
+		models, _, err := surrogate.LoadEnsemble(resume, b)
+		b.Close()
+		if err != nil {
+			return fmt.Errorf("train --resume: %w", err)
+		}
+		if n := c.Int("members"); len(models) != n {
+			return usagef("train: --members %d, but the checkpoint %s is an ensemble of %d; give --members %d to resume it", n, resume, len(models), len(models))
+		}
 	}
 	dataDir := c.String("data")
 	if dataDir == "" {
@@ -242,7 +260,7 @@ func train(c *cli.Context, env *environment) error {
 		Train: surrogate.TrainConfig{Iterations: c.Int("iterations"), Window: c.Int("window"), Noise: c.Float64("noise"),
 			Pushforward: c.Bool("pushforward")},
 		RotateAboutGravity: c.Bool("rotate"),
-		Resume:             c.String("resume"),
+		Resume:             resume,
 		Device:             device,
 		Workers:            c.Int("workers"),
 		Logger:             env.log,
@@ -257,7 +275,11 @@ func train(c *cli.Context, env *environment) error {
 		cs.Name, len(rep.TrainVariants), len(rep.HeldOutVariants), rep.WallS, model)
 	if n := len(rep.Validation); n > 0 {
 		b, _ := json.Marshal(rep.Validation[n-1])
-		fmt.Fprintf(env.stdout, "last validation: %s\n", b)
+		if len(rep.MemberValidation) > 0 {
+			fmt.Fprintf(env.stdout, "last validation of member 0: %s\n", b)
+		} else {
+			fmt.Fprintf(env.stdout, "last validation: %s\n", b)
+		}
 	}
 	for k, v := range rep.MemberValidation {
 		if n := len(v); n > 0 {

@@ -151,3 +151,27 @@ func TestTurnsIgnoredByDEM(t *testing.T) {
 		t.Errorf("no warning that --turns is ignored by DEM:\n%s", stderr)
 	}
 }
+
+// TestTrainEnsembleResumeChecksFirst trains a tiny ensemble and checks
+// that resuming it with another member count fails before any DEM run.
+func TestTrainEnsembleResumeChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	modelDir := filepath.Join(dir, "ensemble")
+	tiny := []string{"--log-level", "warn", "train", tinyHopper, "--variants", "2", "--iterations", "4",
+		"--target", "8", "--stride", "1", "--handover-delay", "0.02", "--latent", "16", "--steps", "1"}
+	code, stdout, stderr := runCLI(t, append(tiny, "--members", "2", "--data", filepath.Join(dir, "data"), "--out", modelDir)...)
+	if code != exitOK {
+		t.Fatalf("neusim train --members 2 exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "validation of the 2-model ensemble") {
+		t.Errorf("train --members 2 printed no ensemble validation:\n%s", stdout)
+	}
+	fresh := filepath.Join(dir, "fresh-data")
+	code, _, stderr = runCLI(t, append(tiny, "--resume", modelDir, "--data", fresh, "--out", filepath.Join(dir, "resumed"))...)
+	if code != exitUsage || !strings.Contains(stderr, "give --members 2") {
+		t.Errorf("resuming a 2-model ensemble without --members: exit %d, stderr %q; want a usage error naming --members 2", code, stderr)
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Errorf("the refused resume created %s; want the check before any DEM run", fresh)
+	}
+}
