@@ -257,7 +257,13 @@ func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) 
 		if err != nil {
 			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
-		env.log.Info("surrogate model", "path", model)
+		// A model of another case is refused before any output is made.
+		if m := s.Metadata().Case; m != cs.Name {
+			s.Close()
+			return nil, fmt.Errorf("%s --solver surrogate: model %s was trained on case %q, not %q; give a model of %s with --model, or run DEM with --solver dem",
+				c.Command.Name, model, m, cs.Name, cs.Name)
+		}
+		env.log.Info("surrogate model", "path", model, "ensemble_models", 1+len(s.Metadata().Members))
 		s.FitOutputInterval(cs)
 		return s, nil
 	default:

@@ -129,6 +129,9 @@ func printSummary(env *environment, s *runSummary, out string) {
 	if p := s.Surrogate; p != nil {
 		fmt.Fprintf(env.stdout, "%s: %s solver, %d DEM steps to the handover at %.4g s (%.1f s wall time), then %d surrogate steps of %.4g s; %.4g s simulated in %.1f s wall time\n",
 			s.Case, s.Solver, p.DEMSteps, p.HandoverS, p.DEMWallS, p.SurrogateSteps, p.SurrogateDt, s.SimTime, s.WallTime)
+		if p.Models > 1 {
+			fmt.Fprintf(env.stdout, "  each surrogate step is the mean of an ensemble of %d models\n", p.Models)
+		}
 	} else {
 		fmt.Fprintf(env.stdout, "%s: %s solver, %d steps, %.4g s simulated in %.1f s wall time (%.3g particle-steps/s)\n",
 			s.Case, s.Solver, s.Steps, s.SimTime, s.WallTime, s.Throughput)

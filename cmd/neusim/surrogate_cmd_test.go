@@ -174,4 +174,19 @@ func TestTrainEnsembleResumeChecksFirst(t *testing.T) {
 	if _, err := os.Stat(fresh); err == nil {
 		t.Errorf("the refused resume created %s; want the check before any DEM run", fresh)
 	}
+
+	// The run says that it averages an ensemble, and a model of another
+	// case is refused before any output.
+	code, stdout, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", modelDir, "--out", filepath.Join(dir, "run"))
+	if code != exitOK || !strings.Contains(stdout, "ensemble of 2 models") {
+		t.Errorf("run with the ensemble: exit %d, stdout %q, stderr %q; want a run that names the 2-model ensemble", code, stdout, stderr)
+	}
+	other := filepath.Join(dir, "other")
+	code, _, stderr = runCLI(t, "run", "hopper", "--model", modelDir, "--out", other)
+	if code == exitOK || !strings.Contains(stderr, `not "hopper"`) {
+		t.Errorf("run hopper with the tiny model: exit %d, stderr %q; want an error naming the case", code, stderr)
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Errorf("the refused run made %s", other)
+	}
 }
