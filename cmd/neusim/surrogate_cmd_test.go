@@ -175,7 +175,7 @@ func TestTrainEnsembleResumeChecksFirst(t *testing.T) {
 		t.Errorf("the refused resume created %s; want the check before any DEM run", fresh)
 	}
 
-	// The run says that it averages an ensemble, and a model of another
+	// The run prints that it averages an ensemble, and a model of another
 	// case is refused before any output.
 	code, stdout, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", modelDir, "--out", filepath.Join(dir, "run"))
 	if code != exitOK || !strings.Contains(stdout, "ensemble of 2 models") {
