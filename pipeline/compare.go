@@ -156,10 +156,10 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 		return nil, err
 	}
 	defer sur.Close()
-	meta := sur.Metadata()
-	if meta.Case != c.Name {
-		return nil, fmt.Errorf("pipeline: compare: model %s was trained on case %q, not %q; give a model trained on %s", modelPath, meta.Case, c.Name, c.Name)
+	if err := sur.CheckCase(c); err != nil {
+		return nil, err
 	}
+	meta := sur.Metadata()
 	// Both runs are DEM until the handover, so a shorter run compares DEM
 	// with itself.
 	// Both runs write their frames at the same times.

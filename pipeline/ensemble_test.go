@@ -33,12 +33,17 @@ func TestTrainEnsemble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Validation) != 2 || len(rep.MemberValidation) != 1 || len(rep.MemberValidation[0]) != 2 || rep.EnsembleValidation == nil {
-		t.Fatalf("report: %d validations, member validations %v, ensemble %v; want 2, one member with 2, and the ensemble's",
-			len(rep.Validation), rep.MemberValidation, rep.EnsembleValidation)
+	if len(rep.Validation) != 2 {
+		t.Errorf("report: %d validations of member 0, want 2", len(rep.Validation))
+	}
+	if len(rep.MemberValidation) != 1 || len(rep.MemberValidation[0]) != 2 {
+		t.Errorf("report: member validations %v, want member 1 with 2 points", rep.MemberValidation)
+	}
+	if rep.EnsembleValidation == nil {
+		t.Error("report: no ensemble validation")
 	}
 	if len(rep.Metadata.Members) != 1 || rep.Metadata.Members[0].Seed != 4 {
-		t.Errorf("metadata members %+v, want one member with seed 4", rep.Metadata.Members)
+		t.Errorf("metadata members %+v, want member 1 with seed 4", rep.Metadata.Members)
 	}
 	for _, seed := range []uint64{3, 4} {
 		if _, err := train("single.safetensors", seed, 1, ""); err != nil {
@@ -49,12 +54,12 @@ func TestTrainEnsemble(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		one, _, err := surrogate.LoadCheckpoint(filepath.Join(dir, "single.safetensors"), b)
+		single, _, err := surrogate.LoadCheckpoint(filepath.Join(dir, "single.safetensors"), b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := ens[seed-3]
-		for i, p := range one.Params.List {
+		for i, p := range single.Params.List {
 			a, c := make([]float32, p.Value.Len()), make([]float32, p.Value.Len())
 			b.Download(a, p.Value)
 			b.Download(c, m.Params.List[i].Value)

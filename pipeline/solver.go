@@ -164,11 +164,21 @@ func (s *Solver) Path() string { return s.path }
 // Close releases the model's compute backend.
 func (s *Solver) Close() { s.b.Close() }
 
+// CheckCase returns an error when the model was trained on another case
+// than c. Run checks it too; calling it first rejects such a model before
+// any output is written.
+func (s *Solver) CheckCase(c *cases.Case) error {
+	if c.Name != s.meta.Case {
+		return fmt.Errorf("pipeline: model %s was trained on case %q, not %q; give a model trained on %s", s.path, s.meta.Case, c.Name, c.Name)
+	}
+	return nil
+}
+
 // checkCase rejects a case the model was not trained for and warns about
 // parameters outside the trained ranges.
 func (s *Solver) checkCase(c *cases.Case) (coarse int, err error) {
-	if c.Name != s.meta.Case {
-		return 0, fmt.Errorf("pipeline: model %s was trained on case %q, not %q", s.path, s.meta.Case, c.Name)
+	if err := s.CheckCase(c); err != nil {
+		return 0, err
 	}
 	if h, err := CaseHash(c); err == nil && h != s.meta.CaseHash {
 		s.log.Warn("pipeline: the case file differs from the one the model was trained on", "case", c.Source, "model", s.path)

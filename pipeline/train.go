@@ -346,9 +346,8 @@ func Train(ctx context.Context, opt TrainOptions) (*TrainReport, error) {
 		if !reflect.DeepEqual(meta.Features, feat) {
 			return nil, fmt.Errorf("pipeline: train --resume %s: features %+v differ from those of the data %+v; train afresh", opt.Resume, meta.Features, feat)
 		}
-		if len(models) != opt.Members {
-			return nil, fmt.Errorf("pipeline: train --resume %s: %d ensemble members asked for, but the checkpoint is an ensemble of %d; give --members %d",
-				opt.Resume, opt.Members, len(models), len(models))
+		if err := resumeMembers(opt.Resume, opt.Members, len(models)); err != nil {
+			return nil, err
 		}
 		norm = meta.Normalisation
 		log.Info("pipeline: train: resuming", "checkpoint", opt.Resume, "iterations_before", meta.Training.Iterations)
@@ -568,4 +567,26 @@ func copyWeights(to kernels.Backend, dst *surrogate.Model[float32], from kernels
 		from.Download(v, p.Value)
 		to.Upload(dst.Params.List[i].Value, v)
 	}
+}
+
+// CheckResume loads the checkpoint at path, as TrainOptions.Resume would,
+// and returns an error unless it loads and holds members models. Calling
+// it before GenerateData rejects such a checkpoint before the DEM runs.
+func CheckResume(path string, members int) error {
+	b := kernels.NewCPU[float32](1)
+	defer b.Close()
+	models, _, err := surrogate.LoadEnsemble(path, b)
+	if err != nil {
+		return fmt.Errorf("pipeline: train --resume: %w", err)
+	}
+	return resumeMembers(path, members, len(models))
+}
+
+// resumeMembers returns an error unless a checkpoint of have models is
+// resumed with want ensemble members.
+func resumeMembers(path string, want, have int) error {
+	if want != have {
+		return fmt.Errorf("pipeline: train --resume %s: invalid member count %d, because the checkpoint is an ensemble of %d; give --members %d", path, want, have, have)
+	}
+	return nil
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // CheckpointFormat and CheckpointVersion identify the metadata layout.
-// Version 2 adds ensemble members; a checkpoint of one model is written as
-// version 1, so that older readers still load it.
+// Version 2 adds ensemble members. A checkpoint of one model is still
+// written as version 1, so that older readers load it.
 const (
 	CheckpointFormat  = "neusim-surrogate"
 	CheckpointVersion = 2

@@ -109,8 +109,14 @@ func TestEnsembleCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 3 || gotMeta.Version != 2 || !reflect.DeepEqual(gotMeta.Members, meta.Members) {
-		t.Fatalf("loaded %d models, version %d, members %+v; want 3, version 2 and %+v", len(got), gotMeta.Version, gotMeta.Members, meta.Members)
+	if len(got) != 3 {
+		t.Fatalf("loaded %d models, want 3", len(got))
+	}
+	if gotMeta.Version != 2 {
+		t.Errorf("version %d, want 2 for an ensemble", gotMeta.Version)
+	}
+	if !reflect.DeepEqual(gotMeta.Members, meta.Members) {
+		t.Errorf("members %+v after loading, saved %+v", gotMeta.Members, meta.Members)
 	}
 	weights := func(m *Model[float32]) []float32 {
 		var w []float32
@@ -129,11 +135,11 @@ func TestEnsembleCheckpointRoundTrip(t *testing.T) {
 	if slices.Equal(weights(models[1]), weights(models[2])) {
 		t.Fatal("members 1 and 2 have equal weights; want different seeds so that the test can tell them apart")
 	}
-	one, _, err := LoadCheckpoint(path, b)
+	firstOnly, _, err := LoadCheckpoint(path, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(weights(one), weights(models[0])) {
+	if !slices.Equal(weights(firstOnly), weights(models[0])) {
 		t.Error("LoadCheckpoint of an ensemble did not return the first model")
 	}
 

@@ -181,12 +181,11 @@ type ModelPredictor struct {
 	Feat  Features
 	Norm  Normalisation
 
-	// Members, when not empty, holds further models of Model's
-	// architecture, features and normalisation, trained with other seeds.
-	// Each prediction is then the mean of Model's and theirs, each model
-	// with its own memory. Models trained alike differ most where the
-	// data constrain them least, and their mean errs less than a typical
-	// member. A step costs 1+len(Members) model evaluations (times Turns).
+	// Members lists further models of Model's architecture, features and
+	// normalisation, trained with other seeds. Each prediction is then the
+	// mean of all the models, each with its own memory, so it varies less
+	// between trainings than one model's. A step costs 1+len(Members) model
+	// evaluations, times Turns.
 	Members []*Model[float32]
 
 	// Turns, when above 1, makes each prediction the mean of Turns
@@ -216,15 +215,15 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	if turns > 1 && p.Axis == [3]float64{} {
 		return fmt.Errorf("surrogate: rollout: %d turns about a zero axis; set Axis to a direction such as gravity", turns)
 	}
-	models := p.models()
-	if len(p.mem) != len(models)*turns {
-		p.mem = make([][2]*Memory[float32], len(models)*turns)
+	evals := (1 + len(p.Members)) * turns
+	if len(p.mem) != evals {
+		p.mem = make([][2]*Memory[float32], evals)
 	}
-	w := 1 / float64(len(models)*turns)
+	w := 1 / float64(evals)
 	clear(acc[:3*n])
 	clear(dgrad[:9*n])
-	for e := range len(models) * turns {
-		m, k := models[e/turns], e%turns
+	for e := range evals {
+		m, k := p.model(e/turns), e%turns
 		frame, vels := &s.Frame, s.Vels
 		var back rotation
 		if k > 0 {
@@ -271,9 +270,12 @@ func (p *ModelPredictor) Predict(s *RolloutState, acc, dgrad []float64) error {
 	return nil
 }
 
-// models returns Model followed by Members.
-func (p *ModelPredictor) models() []*Model[float32] {
-	return append([]*Model[float32]{p.Model}, p.Members...)
+// model returns model i of the ensemble: Model for 0, else Members[i-1].
+func (p *ModelPredictor) model(i int) *Model[float32] {
+	if i == 0 {
+		return p.Model
+	}
+	return p.Members[i-1]
 }
 
 // evaluate runs model m once on frame with the velocity history vels,
@@ -313,13 +315,12 @@ func (p *ModelPredictor) ResetMemory() {
 
 // Regroup remaps every entity's memory after a regrouping (see Remap).
 func (p *ModelPredictor) Regroup(r *Remap) error {
-	models := p.models()
-	turns := len(p.mem) / len(models)
+	turns := len(p.mem) / (1 + len(p.Members))
 	for e, mem := range p.mem {
 		if mem[0] == nil {
 			continue
 		}
-		m := models[e/turns]
+		m := p.model(e / turns)
 		s, err := m.RemapMemory(p.B, mem[0], r)
 		if err != nil {
 			return err

@@ -257,11 +257,9 @@ func solverNamed(c *cli.Context, env *environment, cs *cases.Case, name string) 
 		if err != nil {
 			return nil, fmt.Errorf("%s --solver surrogate: %w", c.Command.Name, err)
 		}
-		// A model of another case is refused before any output is made.
-		if m := s.Metadata().Case; m != cs.Name {
+		if err := s.CheckCase(cs); err != nil {
 			s.Close()
-			return nil, fmt.Errorf("%s --solver surrogate: model %s was trained on case %q, not %q; give a model of %s with --model, or run DEM with --solver dem",
-				c.Command.Name, model, m, cs.Name, cs.Name)
+			return nil, fmt.Errorf("%s --solver surrogate: %w (--model), or run DEM with --solver dem", c.Command.Name, err)
 		}
 		env.log.Info("surrogate model", "path", model, "ensemble_models", 1+len(s.Metadata().Members))
 		s.FitOutputInterval(cs)

@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/neusim/neusim/cases"
-	"github.com/neusim/neusim/kernels"
 	"github.com/neusim/neusim/pipeline"
 	"github.com/neusim/neusim/surrogate"
 )
@@ -209,14 +208,8 @@ func train(c *cli.Context, env *environment) error {
 		if resume, err = modelFile("--resume", resume); err != nil {
 			return usagef("train: %v", err)
 		}
-		b := kernels.NewCPU[float32](1)
-		models, _, err := surrogate.LoadEnsemble(resume, b)
-		b.Close()
-		if err != nil {
-			return fmt.Errorf("train --resume: %w", err)
-		}
-		if n := c.Int("members"); len(models) != n {
-			return usagef("train: --members %d, but the checkpoint %s is an ensemble of %d; give --members %d to resume it", n, resume, len(models), len(models))
+		if err := pipeline.CheckResume(resume, c.Int("members")); err != nil {
+			return usagef("train: %v", err)
 		}
 	}
 	dataDir := c.String("data")
