@@ -42,6 +42,7 @@ func newTestRun(t *testing.T, c *cases.Case, workers int) *run {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(r.pool.stop)
 	return r
 }
 

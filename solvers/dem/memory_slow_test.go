@@ -30,6 +30,7 @@ func TestMemoryMillion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.pool.stop()
 	if err := r.prepareForces(); err != nil {
 		t.Fatal(err)
 	}

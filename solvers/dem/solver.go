@@ -51,6 +51,7 @@ func (sv *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, pro
 	if err != nil {
 		return err
 	}
+	defer r.pool.stop()
 	return r.loop(ctx, sink, progress)
 }
 
@@ -94,7 +95,7 @@ func (r *run) time() float64 { return float64(r.step) * r.dt }
 
 // newRun checks c and builds the initial state, packed insertions
 // included.
-func (sv *Solver) newRun(c *cases.Case) (*run, error) {
+func (sv *Solver) newRun(c *cases.Case) (_ *run, err error) {
 	log := sv.opt.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -108,6 +109,11 @@ func (sv *Solver) newRun(c *cases.Case) (*run, error) {
 		return nil, err
 	}
 	r := &run{c: c, log: log, law: l, pool: pool{workers: workers}, domain: c.Domain, gravity: c.Gravity}
+	defer func() {
+		if err != nil {
+			r.pool.stop()
+		}
+	}()
 	r.periodic = c.Domain.Periodic != [3]bool{}
 	if err := r.checkDomain(); err != nil {
 		return nil, err
