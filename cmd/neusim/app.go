@@ -133,7 +133,23 @@ SI everywhere: m, s, kg, Pa, rad.`,
 			versionCommand(env),
 		},
 	}
+	quietUsageErrors(app.Commands, "neusim")
 	return app
+}
+
+// quietUsageErrors makes a malformed flag of any command return a usage
+// error that points to the command's help. Without it urfave/cli prints
+// the whole help text above the one line that names the bad value.
+func quietUsageErrors(cmds []*cli.Command, parent string) {
+	for _, c := range cmds {
+		name := parent + " " + c.Name
+		if c.OnUsageError == nil {
+			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+				return usageError{fmt.Errorf("%w; see '%s --help'", err, name)}
+			}
+		}
+		quietUsageErrors(c.Subcommands, name)
+	}
 }
 
 // newLogger returns a slog.Logger writing to w at the given level and

@@ -112,6 +112,22 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 	}
 }
 
+// TestFlagParseErrorIsOneLine checks that a flag value the parser rejects
+// gives one line naming the value and the command's help, not the help.
+func TestFlagParseErrorIsOneLine(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "train", tinyHopper, "--duration", "abc", "--out", t.TempDir())
+	if code != exitUsage {
+		t.Errorf("train --duration abc exited %d, want %d", code, exitUsage)
+	}
+	want := `neusim: invalid value "abc" for flag -duration: parse error; see 'neusim train --help'` + "\n"
+	if stderr != want {
+		t.Errorf("train --duration abc printed %q on stderr, want %q", stderr, want)
+	}
+	if stdout != "" {
+		t.Errorf("train --duration abc printed %q on stdout, want nothing", stdout)
+	}
+}
+
 // TestSurrogateFlagErrors checks that a bad --model or --turns fails
 // before any simulation, with a message that names the value and the fix.
 func TestSurrogateFlagErrors(t *testing.T) {
