@@ -168,3 +168,11 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	}
 	return nil, usagef("--log-format: %q is not a format: use text or json", format)
 }
+
+// counted returns n followed by noun, with an s for any count but one.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

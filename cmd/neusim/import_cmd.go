@@ -67,7 +67,7 @@ line.`,
 				if err != nil {
 					return fmt.Errorf("import liggghts: %w", err)
 				}
-				fmt.Fprintf(env.stdout, "wrote %d frames to %s\n", w.Frames(), c.String("out"))
+				fmt.Fprintf(env.stdout, "wrote %s to %s\n", counted(w.Frames(), "frame"), c.String("out"))
 				return nil
 			},
 		}},

@@ -36,7 +36,7 @@ func TestImportLIGGGHTSDump(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("neusim import exited %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "wrote 1 frames") {
+	if !strings.Contains(stdout, "wrote 1 frame to") {
 		t.Errorf("stdout = %q", stdout)
 	}
 	r, err := trajectory.Open(out)

@@ -264,8 +264,8 @@ func train(c *cli.Context, env *environment) error {
 	if err := writeJSON(filepath.Join(out, "metadata.json"), rep.Metadata); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	fmt.Fprintf(env.stdout, "trained %s on %d variants (%d held out) in %.0f s; model in %s\n",
-		cs.Name, len(rep.TrainVariants), len(rep.HeldOutVariants), rep.WallS, model)
+	fmt.Fprintf(env.stdout, "trained %s on %s (%d held out) in %.0f s; model in %s\n",
+		cs.Name, counted(len(rep.TrainVariants), "variant"), len(rep.HeldOutVariants), rep.WallS, model)
 	if n := len(rep.Validation); n > 0 {
 		b, _ := json.Marshal(rep.Validation[n-1])
 		if len(rep.MemberValidation) > 0 {

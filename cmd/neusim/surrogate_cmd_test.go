@@ -206,3 +206,14 @@ func TestTrainEnsembleResumeChecksFirst(t *testing.T) {
 		t.Errorf("the refused run made %s", other)
 	}
 }
+
+func TestCountedPlural(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 variants"}, {1, "1 variant"}, {2, "2 variants"}} {
+		if got := counted(tc.n, "variant"); got != tc.want {
+			t.Errorf("counted(%d, variant) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

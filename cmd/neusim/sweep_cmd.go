@@ -80,8 +80,8 @@ when any variant is missing or failed.`,
 					if err != nil {
 						return fmt.Errorf("sweep collect: %w", err)
 					}
-					fmt.Fprintf(env.stdout, "%d of %d variants finished, %d failed, %d missing; table in %s\n",
-						rep.Finished, rep.Variants, len(rep.Failed), len(rep.Missing), filepath.Join(c.Args().First(), "results.csv"))
+					fmt.Fprintf(env.stdout, "%d of %s finished, %d failed, %d missing; table in %s\n",
+						rep.Finished, counted(rep.Variants, "variant"), len(rep.Failed), len(rep.Missing), filepath.Join(c.Args().First(), "results.csv"))
 					if len(rep.Failed) > 0 {
 						fmt.Fprintf(env.stdout, "failed: %s\n", sweep.FormatIndices(rep.Failed))
 					}
@@ -202,8 +202,8 @@ func runSweep(c *cli.Context, env *environment) error {
 	if err != nil {
 		return err // the sweep package names itself
 	}
-	fmt.Fprintf(env.stdout, "sweep of %s: %d variants (%d run now, %d resumed, %d failed); table in %s\n",
-		base.Name, rep.Variants, rep.Ran, rep.Skipped, rep.Failed, filepath.Join(out, "results.csv"))
+	fmt.Fprintf(env.stdout, "sweep of %s: %s (%d run now, %d resumed, %d failed); table in %s\n",
+		base.Name, counted(rep.Variants, "variant"), rep.Ran, rep.Skipped, rep.Failed, filepath.Join(out, "results.csv"))
 	return nil
 }
 
