@@ -243,8 +243,8 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	// DEM phase, keeping the frames of the last History+1 coarse steps.
 	s.last = RunStats{Handover: handover, Dt: dt, Turns: s.opt.Turns, Models: 1 + len(s.members)}
 	defer func() { s.last.WallS = time.Since(start).Seconds() }()
-	history, step, err := s.settle(ctx, c, handover, sink, progress, start)
-	s.last.DEMWallS, s.last.DEMSteps = time.Since(start).Seconds(), step
+	history, step, demSteps, err := s.settle(ctx, c, handover, sink, progress, start)
+	s.last.DEMWallS, s.last.DEMSteps = time.Since(start).Seconds(), demSteps
 	if err != nil || handover >= c.Solver.Duration {
 		return err
 	}
@@ -288,15 +288,16 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 
 // settle runs DEM from the start to the handover time, sends the frames at
 // the case's output interval to sink and returns the frames at the last
-// History+1 coarse steps, oldest first, with the DEM step count.
-func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, sink solvers.Sink, progress solvers.ProgressFunc, start time.Time) ([]*particles.Frame, int64, error) {
+// History+1 coarse steps, oldest first, the DEM step of the last of them
+// and the number of DEM steps run, which is larger when the handover
+// does not fall on a coarse step.
+func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, sink solvers.Sink, progress solvers.ProgressFunc, start time.Time) (_ []*particles.Frame, step, demSteps int64, _ error) {
 	dt, out := s.meta.Training.Dt, c.Solver.OutputInterval
 	hist := s.meta.Features.History
 	cc := *c
 	cc.Solver.Duration = handover
 	cc.Solver.OutputInterval = dt
 	history := make([]*particles.Frame, 0, hist+1)
-	var step int64
 
 	// Keep the last frames for the velocity history, and pass those on the
 	// output interval to sink.
@@ -320,9 +321,10 @@ func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, si
 		return sink.WriteFrame(g)
 	})
 
-	wrap := progress
-	if progress != nil {
-		wrap = func(p solvers.Progress) {
+	// The DEM solver reports its step count at the end of the run.
+	wrap := func(p solvers.Progress) {
+		demSteps = p.Step
+		if progress != nil {
 			p.Duration = c.Solver.Duration
 			p.Elapsed = time.Since(start)
 			progress(p)
@@ -330,11 +332,11 @@ func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, si
 	}
 	err := dem.New(dem.Options{Workers: s.opt.Workers, Logger: s.log}).Run(ctx, &cc, fwd, wrap)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, demSteps, err
 	}
 	if handover < c.Solver.Duration && len(history) != hist+1 {
-		return nil, 0, fmt.Errorf("pipeline: DEM phase of case %s wrote %d frames within %d coarse steps of the handover at %g s; want %d",
+		return nil, 0, 0, fmt.Errorf("pipeline: DEM phase of case %s wrote %d frames within %d coarse steps of the handover at %g s; want %d",
 			c.Name, len(history), hist, handover, hist+1)
 	}
-	return history, step, nil
+	return history, step, demSteps, nil
 }

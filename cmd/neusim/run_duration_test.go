@@ -48,3 +48,23 @@ func TestRunFluidDeviceChecked(t *testing.T) {
 		t.Errorf("run cavity --device cuda exited %d (%s), want %d and a message saying it runs on the CPU only", code, stderr, exitFailure)
 	}
 }
+
+// TestRunWarnsUnwrittenEnd checks the warning for a duration that is not a
+// whole number of the tiny hopper's 0.025 s output intervals.
+func TestRunWarnsUnwrittenEnd(t *testing.T) {
+	const warning = "the duration is not a multiple of the output interval"
+	code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--solver", "dem", "--duration", "0.03", "--quiet", "--no-trajectory", "--out", t.TempDir())
+	if code != exitOK {
+		t.Fatalf("run --duration 0.03 exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, warning) || !strings.Contains(stderr, "last_frame_s=0.025") {
+		t.Errorf("run --duration 0.03 printed %q, want a warning that the last frame is at 0.025 s", stderr)
+	}
+	code, _, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--solver", "dem", "--duration", "0.05", "--quiet", "--no-trajectory", "--out", t.TempDir())
+	if code != exitOK {
+		t.Fatalf("run --duration 0.05 exited %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, warning) {
+		t.Errorf("run --duration 0.05 warned about the output interval: %q", stderr)
+	}
+}
