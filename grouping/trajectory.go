@@ -181,9 +181,16 @@ func (r *TrajectoryReport) WriteText(w io.Writer) error {
 	if d == 0 {
 		d = math.NaN()
 	}
-	if _, err := fmt.Fprintf(w, "target %d particles per entity, compression %.2f over %d frames in %d windows\n"+
+	frames, windows := "frames", "windows"
+	if len(r.Step) == 1 {
+		frames = "frame"
+	}
+	if len(r.Windows) == 1 {
+		windows = "window"
+	}
+	if _, err := fmt.Fprintf(w, "target %d particles per entity, compression %.2f over %d %s in %d %s\n"+
 		"reconstruction error: position %.4g m (%.4g mean diameters), velocity %.4g m/s\n\n",
-		r.Target, r.Compression, len(r.Step), len(r.Windows), r.PosRMSAll, r.PosRMSAll/d, r.VelRMSAll); err != nil {
+		r.Target, r.Compression, len(r.Step), frames, len(r.Windows), windows, r.PosRMSAll, r.PosRMSAll/d, r.VelRMSAll); err != nil {
 		return err
 	}
 	if _, err := fmt.Fprintf(w, "%8s %12s %10s %9s %12s %12s\n", "step", "time_s", "particles", "entities", "pos_rms_m", "vel_rms_m_s"); err != nil {

@@ -101,6 +101,7 @@ func TestTrainRejectsBadSettings(t *testing.T) {
 		{"--handover-delay", "-0.1", "--handover-delay -0.1"},
 		{"--members", "0", "--members 0"},
 		{"--duration", "-1", "--duration -1"},
+		{"--workers", "-1", "--workers -1"},
 	} {
 		code, _, stderr := runCLI(t, "train", tinyHopper, tc.flag, tc.value, "--out", t.TempDir())
 		if code != exitUsage {
