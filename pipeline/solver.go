@@ -286,10 +286,10 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	return nil
 }
 
-// settle runs DEM from the start to the handover time, sends the frames at
-// the case's output interval to sink and returns the frames at the last
-// History+1 coarse steps, oldest first, the DEM step of the last of them
-// and the number of DEM steps run, which is larger when the handover
+// settle runs DEM from the start to the handover time and sends the frames
+// at the case's output interval to sink. It returns the frames at the last
+// History+1 coarse steps, oldest first, the DEM step of the last of them,
+// and the number of DEM steps run. That number is larger when the handover
 // does not fall on a coarse step.
 func (s *Solver) settle(ctx context.Context, c *cases.Case, handover float64, sink solvers.Sink, progress solvers.ProgressFunc, start time.Time) (_ []*particles.Frame, step, demSteps int64, _ error) {
 	dt, out := s.meta.Training.Dt, c.Solver.OutputInterval

@@ -137,9 +137,9 @@ SI everywhere: m, s, kg, Pa, rad.`,
 	return app
 }
 
-// quietUsageErrors makes a malformed flag of any command return a usage
-// error that points to the command's help. Without it urfave/cli prints
-// the whole help text above the one line that names the bad value.
+// quietUsageErrors turns a malformed flag value of any command into a
+// usage error that points to the command's help. Otherwise urfave/cli
+// prints the whole help text above the error.
 func quietUsageErrors(cmds []*cli.Command, parent string) {
 	for _, c := range cmds {
 		name := parent + " " + c.Name

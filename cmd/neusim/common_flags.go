@@ -31,7 +31,7 @@ func workersFlag() cli.Flag {
 		Usage: "number of worker threads for the solver; 0 uses every core (" + strconv.Itoa(runtime.NumCPU()) + " here). Results are identical for any value",
 		Action: func(_ *cli.Context, n int) error {
 			if n < 0 {
-				return usagef("--workers %d: give 0 for every core, or a positive count", n)
+				return usagef("--workers %d is invalid: give 0 for every core, or a positive count", n)
 			}
 			return nil
 		},

@@ -49,7 +49,7 @@ func groupTrajectory(c *cli.Context, env *environment) error {
 		return usagef("group: want one trajectory file, got %d arguments", c.NArg())
 	}
 	if c.Int("target") < 2 {
-		return usagef("group --target %d: an entity needs 2 or more particles", c.Int("target"))
+		return usagef("group --target %d is invalid: an entity needs 2 or more particles", c.Int("target"))
 	}
 	if c.Int("window") < 2 {
 		return usagef("group --window: %d frames cannot measure motion: use 2 or more", c.Int("window"))

@@ -13,25 +13,24 @@ import (
 // combined in chunk order, which is index order.
 //
 // The calling goroutine is worker 0. The others are helper goroutines
-// started by the first parallel loop and kept until stop. A time step
-// runs two or three loops with a few microseconds of serial work between
-// them, so an idle helper first spins for the next loop, which it then
-// starts at once, and parks only when none comes within spinFor, as
-// between output frames. Starting a goroutine per loop instead made two
-// workers 5 to 6 % slower on two cores.
+// that the first parallel loop starts and stop ends. A time step runs two
+// or three loops a few microseconds apart, so an idle helper polls for
+// the next loop and starts it at once. It parks only when no loop comes
+// within spinFor, as between output frames. Starting a goroutine per loop
+// instead made two workers 5 to 6 % slower on two cores.
 type pool struct {
 	workers int
 	next    []chunkCounter // per worker, reused by every loop
 
-	helpers int            // helper goroutines running
-	done    sync.WaitGroup // helpers running
-	gen     atomic.Uint64  // incremented to start a loop, or to stop
-	pending atomic.Int64   // helpers still in the current loop
-	task    func(k int)    // the current loop's body for worker k
-	quit    bool           // set before the last gen increment
+	helpers int            // number of helper goroutines started
+	running sync.WaitGroup // helper goroutines not yet returned
+	gen     atomic.Uint64  // loop generation, incremented to start a loop or to stop
+	pending atomic.Int64   // helpers not yet done with the current loop
+	task    func(k int)    // body of the current loop for worker k
+	quit    bool           // stop request, set before the last increment of gen
 
-	// Parked helpers wait on wake; mu guards parked and orders a
-	// helper's last look at gen before parking against the increment.
+	// Parked helpers wait on wake. The mutex guards parked and orders a
+	// helper's last read of gen before parking against the increment.
 	mu     sync.Mutex
 	wake   *sync.Cond
 	parked int
@@ -125,7 +124,7 @@ func (p *pool) advance() {
 	p.mu.Unlock()
 }
 
-// start starts the helper goroutines.
+// start launches the helper goroutines.
 func (p *pool) start() {
 	if p.wake == nil {
 		p.wake = sync.NewCond(&p.mu)
@@ -136,12 +135,12 @@ func (p *pool) start() {
 	// must still take that loop.
 	seen := p.gen.Load()
 	for k := 1; k <= p.helpers; k++ {
-		p.done.Go(func() { p.serve(k, seen) })
+		p.running.Go(func() { p.serve(k, seen) })
 	}
 }
 
-// serve is the loop of the helper that works as worker k, starting after
-// generation seen.
+// serve runs the loops of the helper that works as worker k, from the
+// first generation after seen.
 func (p *pool) serve(k int, seen uint64) {
 	for {
 		seen = p.await(seen)
@@ -168,8 +167,8 @@ func (p *pool) await(seen uint64) uint64 {
 			runtime.Gosched()
 			continue
 		}
-		// Under mu, advance either has incremented gen already, which
-		// the check sees, or will broadcast after this helper waits.
+		// With the mutex held, either advance has already incremented gen
+		// and the check returns, or advance broadcasts after this Wait.
 		p.mu.Lock()
 		p.parked++
 		g := p.gen.Load()
@@ -183,15 +182,15 @@ func (p *pool) await(seen uint64) uint64 {
 	}
 }
 
-// stop ends the helper goroutines and waits for them; a later parallel
-// loop starts new ones. A pool that never ran a parallel loop has none.
+// stop ends the helper goroutines and waits for them. A later parallel
+// loop starts new ones.
 func (p *pool) stop() {
 	if p.helpers == 0 {
 		return
 	}
 	p.quit = true
 	p.advance()
-	p.done.Wait()
+	p.running.Wait()
 	p.helpers = 0
 }
 

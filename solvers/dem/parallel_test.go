@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// TestPoolEveryChunkOnce checks that every index is visited once per
+// TestPoolVisitsEachIndexOnce checks that every index is visited once per
 // loop, over loops of several sizes with pauses that let helpers park.
-func TestPoolEveryChunkOnce(t *testing.T) {
+func TestPoolVisitsEachIndexOnce(t *testing.T) {
 	for _, workers := range []int{2, 3, 5} {
 		p := &pool{workers: workers}
 		for loop := range 3000 {
