@@ -75,20 +75,7 @@ func checkPairKernel(t *testing.T, l *law, rng *rand.Rand, trial int) {
 	p.computeRows(l, &s, dt, 0, 2, &fault, true)
 
 	// The same contact as law.resolve takes it.
-	d := r3.Sub(s.pos[0], s.pos[1])
-	dist := norm(d)
-	var ct contact
-	ct.delta = ri + rj - dist
-	ct.n = r3.Scale(1/dist, d)
-	ct.rStar = ri * rj / (ri + rj)
-	ct.mStar = mi * mj / (mi + mj)
-	ii, ij := mi*ri*ri, mj*rj*rj
-	ct.inertia = 1.4 * ii * ij / (ii + ij)
-	ct.armI = ri - ct.delta/2
-	ct.armJ = rj - ct.delta/2
-	ct.vRel = r3.Sub(s.vel[0], s.vel[1])
-	ct.omegaI, ct.omegaJ = s.omega[0], s.omega[1]
-	res := l.resolve(l.pair(s.material[0], s.material[1]), &ct, dt, &shear, &roll)
+	res := resolvePair(l, &s, 0, 1, dt, &shear, &roll)
 
 	same := func(what string, got, want r3.Vec) {
 		t.Helper()
