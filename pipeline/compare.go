@@ -164,6 +164,7 @@ func Compare(ctx context.Context, caseName string, set []string, modelPath, outD
 	// with itself.
 	// Both runs write their frames at the same times.
 	sur.FitOutputInterval(c)
+	WarnUnwrittenEnd(log, c)
 	if h := sur.handoverTime(c); c.Solver.Duration <= h {
 		return nil, fmt.Errorf("pipeline: compare: the run lasts %g s, but the surrogate takes over from DEM only at %g s (the last wall removal plus the model's handover delay); use a duration of at least %g s",
 			c.Solver.Duration, h, h+10*meta.Training.Dt)

@@ -1,10 +1,13 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/neusim/neusim/cases"
@@ -127,6 +130,37 @@ func TestSequencesEveryPhase(t *testing.T) {
 		}
 		if math.Abs(s.Dt-2*out) > 1e-12 {
 			t.Errorf("sequence %s has a step of %g s, want %g s", s.Name, s.Dt, 2*out)
+		}
+	}
+}
+
+// TestWarnUnwrittenEnd checks the warning for a duration that ends between
+// output frames, and its absence for whole numbers of intervals, among
+// them sums that floating point does not represent exactly.
+func TestWarnUnwrittenEnd(t *testing.T) {
+	for _, tc := range []struct {
+		duration, interval float64
+		last               string // last frame's time in the warning, or "" for none
+	}{
+		{4.5, 0.04, "4.48"},
+		{0.03, 0.025, "0.025"},
+		{4.48, 0.04, ""},
+		{0.3, 0.1, ""},
+		{3, 0.01, ""},
+	} {
+		var buf bytes.Buffer
+		c := &cases.Case{Name: "hopper"}
+		c.Solver.Duration, c.Solver.OutputInterval = tc.duration, tc.interval
+		WarnUnwrittenEnd(slog.New(slog.NewTextHandler(&buf, nil)), c)
+		got := buf.String()
+		if tc.last == "" {
+			if got != "" {
+				t.Errorf("duration %g s, interval %g s: warned %q, want no warning", tc.duration, tc.interval, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, "last_frame_s="+tc.last) {
+			t.Errorf("duration %g s, interval %g s: logged %q, want a warning with the last frame at %s s", tc.duration, tc.interval, got, tc.last)
 		}
 	}
 }

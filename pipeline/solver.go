@@ -219,6 +219,19 @@ func (s *Solver) FitOutputInterval(c *cases.Case) {
 	}
 }
 
+// WarnUnwrittenEnd logs a warning when the simulated duration of c is not
+// a whole number of output intervals. Solvers write frames at whole
+// intervals only, so the end state would not be written. Call it once
+// the output interval is final, after FitOutputInterval.
+func WarnUnwrittenEnd(log *slog.Logger, c *cases.Case) {
+	d, out := c.Solver.Duration, c.Solver.OutputInterval
+	frames := math.Floor(d/out + 1e-6)
+	if last := frames * out; last < d-1e-6*out {
+		log.Warn("the duration is not a multiple of the output interval, so the end state is not written; give a --duration that is a multiple of the interval",
+			"case", c.Name, "duration_s", d, "output_interval_s", out, "last_frame_s", last)
+	}
+}
+
 // handoverTime returns when the surrogate takes over from DEM in case c,
 // s.
 func (s *Solver) handoverTime(c *cases.Case) float64 {

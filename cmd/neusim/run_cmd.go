@@ -140,7 +140,7 @@ func runCase(c *cli.Context, env *environment) error {
 	if err != nil {
 		return err
 	}
-	warnUnwrittenEnd(env, cs)
+	pipeline.WarnUnwrittenEnd(env.log, cs)
 	// The surrogate keeps worker goroutines until it is closed.
 	if cl, ok := solver.(interface{ Close() }); ok {
 		defer cl.Close()
@@ -180,6 +180,7 @@ func runCase(c *cli.Context, env *environment) error {
 	last, wall, runErr := timedRun(env, cs.Name, c.Bool("quiet"), func(progress solvers.ProgressFunc) error {
 		return solver.Run(c.Context, cs, sinks, progress)
 	})
+	runErr = interrupted(c.Context, runErr)
 
 	// Outputs are closed and the summary written even after a failure or
 	// an interrupt, so that the frames computed so far are kept.
@@ -316,15 +317,4 @@ func clearStaleVTK(dir string, writing bool, env *environment) error {
 		}
 	}
 	return nil
-}
-
-// warnUnwrittenEnd warns when the duration is not a whole number of output
-// intervals, because solvers write frames on the interval only.
-func warnUnwrittenEnd(env *environment, cs *cases.Case) {
-	d, out := cs.Solver.Duration, cs.Solver.OutputInterval
-	frames := math.Floor(d/out + 1e-6)
-	if last := frames * out; last < d-1e-6*out {
-		env.log.Warn("the duration is not a multiple of the output interval, so the end state is not written; give a --duration that is a multiple of the interval",
-			"duration_s", d, "output_interval_s", out, "last_frame_s", last)
-	}
 }

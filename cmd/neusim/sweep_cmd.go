@@ -345,6 +345,7 @@ func (r *variantRunner) Run(ctx context.Context, v sweep.Variant, progress solve
 		s.FitOutputInterval(cs)
 		solver = s
 	}
+	pipeline.WarnUnwrittenEnd(r.env.log, cs)
 	if err := solver.Run(ctx, cs, rec, progress); err != nil {
 		return sweep.Result{Solver: solver.Name(), Model: model}, err
 	}
