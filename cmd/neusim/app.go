@@ -7,8 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/neusim/neusim/cases"
 )
 
 // Exit statuses of the neusim command.
@@ -17,7 +20,7 @@ const (
 	exitFailure     = 1   // the command failed: bad input, solver error
 	exitUsage       = 2   // the command line itself is wrong
 	exitNotLanded   = 3   // the requested capability is not built yet
-	exitInterrupted = 130 // stopped by SIGINT or SIGTERM, outputs kept
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2), outputs kept; SIGTERM exits 143
 )
 
 // usageError marks errors in the command line, as opposed to failures of
@@ -45,6 +48,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, context.Canceled):
+		var se signalError
+		if errors.As(context.Cause(ctx), &se) {
+			fmt.Fprintf(stderr, "neusim: %v; outputs written so far are kept\n", se)
+			return 128 + int(se.sig)
+		}
 		fmt.Fprintf(stderr, "neusim: interrupted; outputs written so far are kept\n")
 		return exitInterrupted
 	case errors.Is(err, errNotLanded):
@@ -57,6 +65,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// signalError is the cancellation cause of a command stopped by a
+// signal. It matches context.Canceled, which solvers return when stopped.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string {
+	name := e.sig.String()
+	switch e.sig {
+	case syscall.SIGINT:
+		name = "SIGINT"
+	case syscall.SIGTERM:
+		name = "SIGTERM"
+	}
+	return "interrupted by " + name
+}
+
+func (e signalError) Is(target error) bool { return target == context.Canceled }
+
+// interrupted returns the signal that cancelled ctx when err is the
+// cancellation, so that summaries name it, and err otherwise.
+func interrupted(ctx context.Context, err error) error {
+	var se signalError
+	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &se) {
+		return se
+	}
+	return err
 }
 
 // isFlagError reports whether err comes from urfave/cli's flag parsing,
@@ -110,6 +145,24 @@ SI everywhere: m, s, kg, Pa, rad.`,
 				Value: "text",
 				Usage: "format of log messages on stderr: text (key=value) or json (one object a line)",
 			},
+		},
+		// Without a command the app prints its help. A first argument
+		// that names no command is a usage error. Without this action
+		// urfave/cli prints only "No help topic for" the argument.
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			var names []string
+			for _, cmd := range c.App.Commands {
+				names = append(names, cmd.Name)
+			}
+			hint := ""
+			if s := cases.Suggest(name, names); s != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return usagef("unknown command %q%s; see 'neusim --help' for the commands", name, hint)
 		},
 		Before: func(c *cli.Context) error {
 			logger, err := newLogger(env.stderr, c.String("log-level"), c.String("log-format"))

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -53,10 +55,29 @@ func loadCase(c *cli.Context, env *environment) (*cases.Case, error) {
 		AllowExtrapolation: c.Bool("allow-extrapolation"),
 	})
 	if err != nil {
+		if onlySetErrors(err) {
+			return nil, usageError{err}
+		}
 		return nil, err
 	}
 	for _, p := range cs.Extrapolated {
 		env.log.Warn("parameter outside its range; results are an extrapolation", "case", cs.Name, "parameter", p, "value", cs.Values[p])
 	}
 	return cs, nil
+}
+
+// onlySetErrors reports whether every problem in a case load error is a
+// bad --set override, a mistake on the command line rather than in the
+// case file.
+func onlySetErrors(err error) bool {
+	var es cases.Errors
+	if !errors.As(err, &es) || len(es) == 0 {
+		return false
+	}
+	for _, e := range es {
+		if !strings.HasPrefix(e.Path, "--set ") {
+			return false
+		}
+	}
+	return true
 }

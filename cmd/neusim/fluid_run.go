@@ -119,6 +119,7 @@ func runFluid(c *cli.Context, env *environment, cs *cases.Case, out string) erro
 		}
 		return solver.Run(c.Context, counted, progress)
 	})
+	runErr = interrupted(c.Context, runErr)
 
 	var closeErr error
 	if series != nil {

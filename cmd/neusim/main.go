@@ -18,8 +18,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM cancels the command, which then closes
+	// its outputs; a second one stops the process at once.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		signal.Stop(signals)
+		cancel(signalError{sig.(syscall.Signal)})
+	}()
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
-	stop()
 	os.Exit(code)
 }

@@ -110,6 +110,8 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 		{"--log-format", "xml", "version"},
 		{"run", "--no-such-flag"},
 		{"run", "hopper", "--solver", "fem"},
+		{"run", "hopper", "--set", "friction=abc"},
+		{"frobnicate"},
 	} {
 		code, _, errs := runCLI(t, args...)
 		if code != exitUsage {
@@ -118,10 +120,22 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 	}
 }
 
+// TestUnknownCommandSuggests checks that a misspelt command is a usage
+// error that names it and the closest command.
+func TestUnknownCommandSuggests(t *testing.T) {
+	code, _, errs := runCLI(t, "rnu", "hopper")
+	if code != exitUsage {
+		t.Errorf("neusim rnu exited %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(errs, `unknown command "rnu"`) || !strings.Contains(errs, `did you mean "run"?`) {
+		t.Errorf("neusim rnu printed %q, want the unknown command and the suggestion run", errs)
+	}
+}
+
 func TestRunRejectsOutOfRangeSet(t *testing.T) {
 	code, _, errs := runCLI(t, "run", "hopper", "--set", "outlet_diameter=5", "--out", t.TempDir())
-	if code != exitFailure {
-		t.Fatalf("exit status = %d, want %d", code, exitFailure)
+	if code != exitUsage {
+		t.Fatalf("exit status = %d, want %d", code, exitUsage)
 	}
 	if !strings.Contains(errs, "outlet_diameter") || !strings.Contains(errs, "allow-extrapolation") {
 		t.Errorf("error should name the parameter and the way out: %s", errs)

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -69,5 +72,33 @@ func TestRunWarnsUnwrittenEnd(t *testing.T) {
 	}
 	if strings.Contains(stderr, warning) {
 		t.Errorf("run --duration 0.05 warned about the output interval: %q", stderr)
+	}
+}
+
+// TestRunStoppedBySignal checks that a run cancelled by SIGTERM exits with
+// 128 plus the signal's number, as shells report it, and that its summary
+// names the signal.
+func TestRunStoppedBySignal(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(signalError{syscall.SIGTERM})
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"neusim", "--log-level", "warn", "run", tinyHopper, "--solver", "dem", "--quiet", "--out", out}, &stdout, &stderr)
+	if code != 143 {
+		t.Errorf("run stopped by SIGTERM exited %d, want 143", code)
+	}
+	if !strings.Contains(stderr.String(), "interrupted by SIGTERM") {
+		t.Errorf("run stopped by SIGTERM printed %q, want it to name the signal", stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum runSummary
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Completed || sum.Error != "interrupted by SIGTERM" {
+		t.Errorf("summary: completed %v, error %q; want an incomplete run interrupted by SIGTERM", sum.Completed, sum.Error)
 	}
 }
