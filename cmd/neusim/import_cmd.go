@@ -58,14 +58,14 @@ line.`,
 				}
 				w, err := trajectory.Create(c.String("out"), trajectory.Meta{Case: name, Solver: "liggghts", Version: versionString()})
 				if err != nil {
-					return fmt.Errorf("import liggghts: %w", err)
+					return fmt.Errorf("import: %w", err)
 				}
 				err = liggghts.ImportDumps(c.Args().Slice(), liggghts.DumpOptions{TimeStep: c.Float64("dt"), Densities: dens}, w)
 				if cerr := w.Close(); cerr != nil {
 					err = errors.Join(err, cerr)
 				}
 				if err != nil {
-					return fmt.Errorf("import liggghts: %w", err)
+					return fmt.Errorf("import: %w", err)
 				}
 				fmt.Fprintf(env.stdout, "wrote %s to %s\n", counted(w.Frames(), "frame"), c.String("out"))
 				return nil

@@ -15,7 +15,7 @@ func (t *translator) contact() error {
 	n := len(c.Materials)
 	for i, m := range c.Materials {
 		if m.YoungsModulus <= 0 || m.Poisson < 0 || m.Poisson >= 0.5 || m.Density <= 0 {
-			return fmt.Errorf("solvers/liggghts: case %s: material %s: Young's modulus %g Pa, Poisson's ratio %g and density %g kg/m^3 must be positive, Poisson's ratio in [0, 0.5)",
+			return fmt.Errorf("liggghts: case %s: material %s: Young's modulus %g Pa, Poisson's ratio %g and density %g kg/m^3 must be positive, Poisson's ratio in [0, 0.5)",
 				c.Name, materialName(c, i), m.YoungsModulus, m.Poisson, m.Density)
 		}
 	}
@@ -94,7 +94,7 @@ func (t *translator) normalModel() (string, error) {
 	case "linear":
 		return "hooke/stiffness", nil
 	}
-	return "", fmt.Errorf("solvers/liggghts: case %s: contact normal model %q is not supported by the translation; use hertz or linear", t.c.Name, t.c.Contact.Normal)
+	return "", fmt.Errorf("liggghts: case %s: contact normal model %q is not supported by the translation; use hertz or linear", t.c.Name, t.c.Contact.Normal)
 }
 
 func (t *translator) rollingModel() (string, error) {
@@ -106,7 +106,7 @@ func (t *translator) rollingModel() (string, error) {
 	case "epsd":
 		return "epsd", nil
 	}
-	return "", fmt.Errorf("solvers/liggghts: case %s: contact rolling model %q is not supported by the translation; use none, constant_torque or epsd", t.c.Name, t.c.Contact.Rolling)
+	return "", fmt.Errorf("liggghts: case %s: contact rolling model %q is not supported by the translation; use none, constant_torque or epsd", t.c.Name, t.c.Contact.Rolling)
 }
 
 // modelArgs returns the contact model arguments shared by pair gran and
@@ -145,7 +145,7 @@ func (t *translator) linearCoefficients(perPair func(func(a, b int) float64) str
 	c := t.c
 	kn, kt := c.Contact.StiffnessNormal, c.Contact.StiffnessTangential
 	if kn <= 0 || kt <= 0 {
-		return fmt.Errorf("solvers/liggghts: case %s: linear contact stiffnesses normal %g N/m and tangential %g N/m must be positive", c.Name, kn, kt)
+		return fmt.Errorf("liggghts: case %s: linear contact stiffnesses normal %g N/m and tangential %g N/m must be positive", c.Name, kn, kt)
 	}
 	mass := meanMasses(c, t.opt.Initial, t.opt.RadiusBins)
 	damping := func(k float64) func(a, b int) float64 {
@@ -248,7 +248,7 @@ func timeStep(c *cases.Case, initial *particles.Frame) (float64, error) {
 		}
 	}
 	if math.IsInf(best, 1) || best <= 0 {
-		return 0, fmt.Errorf("solvers/liggghts: case %s: automatic time step needs a particle radius; set solver time_step", c.Name)
+		return 0, fmt.Errorf("liggghts: case %s: automatic time step needs a particle radius; set solver time_step", c.Name)
 	}
 	return frac * best, nil
 }

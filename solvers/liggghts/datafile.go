@@ -19,7 +19,7 @@ const dataFileName = "initial.data"
 // LIGGGHTS ids start at 1.
 func dataFile(c *cases.Case, f *particles.Frame) ([]byte, error) {
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("solvers/liggghts: initial frame: %w", err)
+		return nil, fmt.Errorf("liggghts: initial frame: %w", err)
 	}
 	lo, hi := c.Domain.Min, c.Domain.Max
 	var b bytes.Buffer
@@ -32,13 +32,13 @@ func dataFile(c *cases.Case, f *particles.Frame) ([]byte, error) {
 		id, m, r, p := f.ID[i], int(f.Material[i]), f.Radius[i], f.Pos[i]
 		switch {
 		case id < 0 || id >= math.MaxInt32-1:
-			return nil, fmt.Errorf("solvers/liggghts: initial frame: particle id %d outside [0, %d), the range of LIGGGHTS atom ids", id, math.MaxInt32-1)
+			return nil, fmt.Errorf("liggghts: initial frame: particle id %d outside [0, %d), the range of LIGGGHTS atom ids", id, math.MaxInt32-1)
 		case m < 0 || m >= len(c.Materials):
-			return nil, fmt.Errorf("solvers/liggghts: initial frame: particle %d has material %d outside [0, %d)", id, m, len(c.Materials))
+			return nil, fmt.Errorf("liggghts: initial frame: particle %d has material %d outside [0, %d)", id, m, len(c.Materials))
 		case !(r > 0) || !(f.Mass[i] > 0):
-			return nil, fmt.Errorf("solvers/liggghts: initial frame: particle %d has radius %g m and mass %g kg; both must be positive", id, r, f.Mass[i])
+			return nil, fmt.Errorf("liggghts: initial frame: particle %d has radius %g m and mass %g kg; both must be positive", id, r, f.Mass[i])
 		case !inside(p.X, lo.X, hi.X, c.Domain.Periodic[0]) || !inside(p.Y, lo.Y, hi.Y, c.Domain.Periodic[1]) || !inside(p.Z, lo.Z, hi.Z, c.Domain.Periodic[2]):
-			return nil, fmt.Errorf("solvers/liggghts: initial frame: particle %d at %v lies outside the domain [%v, %v)", id, p, lo, hi)
+			return nil, fmt.Errorf("liggghts: initial frame: particle %d at %v lies outside the domain [%v, %v)", id, p, lo, hi)
 		}
 		density := f.Mass[i] / (4 * math.Pi / 3 * r * r * r)
 		fmt.Fprintf(&b, "%d %d %s %s %s %s %s\n", id+1, m+1, g(2*r), g(density), g(p.X), g(p.Y), g(p.Z))

@@ -73,7 +73,7 @@ func ReadDump(r io.Reader, name string, opt DumpOptions) iter.Seq2[*particles.Fr
 }
 
 func (d *dumpReader) errorf(format string, args ...any) error {
-	return fmt.Errorf("solvers/liggghts: %s:%d: %s", d.name, d.line, fmt.Sprintf(format, args...))
+	return fmt.Errorf("liggghts: %s:%d: %s", d.name, d.line, fmt.Sprintf(format, args...))
 }
 
 // readLine returns the next line, or io.EOF at the end of the input.

@@ -229,7 +229,7 @@ func FuzzReadDump(f *testing.F) {
 		opt := DumpOptions{Densities: map[int]float64{1: 1000}}
 		for frame, err := range ReadDump(strings.NewReader(text), "fuzz.dump", opt) {
 			if err != nil {
-				if !strings.HasPrefix(err.Error(), "solvers/liggghts: fuzz.dump:") {
+				if !strings.HasPrefix(err.Error(), "liggghts: fuzz.dump:") {
 					t.Fatalf("error %q does not name the file", err)
 				}
 				return

@@ -35,7 +35,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 	for _, fl := range files {
 		r, err := os.Open(fl.path)
 		if err != nil {
-			return fmt.Errorf("solvers/liggghts: import: %w", err)
+			return fmt.Errorf("liggghts: import: %w", err)
 		}
 		for f, err := range ReadDump(r, fl.path, opt) {
 			if err != nil {
@@ -44,7 +44,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 			}
 			if f.Step <= last {
 				r.Close()
-				return fmt.Errorf("solvers/liggghts: import: %s: step %d does not follow step %d in %s; pass each snapshot once", fl.path, f.Step, last, lastPlace)
+				return fmt.Errorf("liggghts: import: %s: step %d does not follow step %d in %s; pass each snapshot once", fl.path, f.Step, last, lastPlace)
 			}
 			last, lastPlace = f.Step, fl.path
 			if err := w.WriteFrame(f); err != nil {
@@ -61,7 +61,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 func firstStep(path string) (int64, error) {
 	r, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("solvers/liggghts: import: %w", err)
+		return 0, fmt.Errorf("liggghts: import: %w", err)
 	}
 	defer r.Close()
 	sc := bufio.NewScanner(r)
@@ -78,12 +78,12 @@ func firstStep(path string) (int64, error) {
 		s := strings.TrimSpace(sc.Text())
 		step, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("solvers/liggghts: %s:%d: invalid step number %q; expected a non-negative integer", path, line, clip80(s))
+			return 0, fmt.Errorf("liggghts: %s:%d: invalid step number %q; expected a non-negative integer", path, line, clip80(s))
 		}
 		return step, nil
 	}
 	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("solvers/liggghts: %s: read: %w", path, err)
+		return 0, fmt.Errorf("liggghts: %s: read: %w", path, err)
 	}
-	return 0, fmt.Errorf("solvers/liggghts: %s: no ITEM: TIMESTEP found; is this a LIGGGHTS dump file?", path)
+	return 0, fmt.Errorf("liggghts: %s: no ITEM: TIMESTEP found; is this a LIGGGHTS dump file?", path)
 }

@@ -24,14 +24,14 @@ func (t *translator) packInsertions() error {
 			continue
 		}
 		if ins.Mode != "" && ins.Mode != cases.InsertPack {
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: mode %q is not supported by the translation; use pack or pour", t.c.Name, insertionName(ins, i), ins.Mode)
+			return fmt.Errorf("liggghts: case %s: insertion %s: mode %q is not supported by the translation; use pack or pour", t.c.Name, insertionName(ins, i), ins.Mode)
 		}
 		if err := t.distribution(i, ins); err != nil {
 			return err
 		}
 		region, err := t.region(fmt.Sprintf("ins_%d_region", i), ins.Region)
 		if err != nil {
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: %w", t.c.Name, insertionName(ins, i), err)
+			return fmt.Errorf("liggghts: case %s: insertion %s: %w", t.c.Name, insertionName(ins, i), err)
 		}
 		var target string
 		switch {
@@ -40,7 +40,7 @@ func (t *translator) packInsertions() error {
 		case ins.FillFraction > 0:
 			target = "volumefraction_region " + g(ins.FillFraction)
 		default:
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: set count or fill_fraction", t.c.Name, insertionName(ins, i))
+			return fmt.Errorf("liggghts: case %s: insertion %s: set count or fill_fraction", t.c.Name, insertionName(ins, i))
 		}
 		t.printf("fix ins_%d all insert/pack seed %d distributiontemplate ins_%d_dist insert_every once overlapcheck yes all_in yes maxattempt 200 vel constant %s %s region %s\n",
 			i, seedPrime(ins.Seed, 1000+i), i, vec(ins.Velocity), target, region)
@@ -65,14 +65,14 @@ func (t *translator) pourInsertions() error {
 		}
 		name := insertionName(ins, i)
 		if ins.Rate <= 0 {
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: pour rate %g particles/s must be positive", t.c.Name, name, ins.Rate)
+			return fmt.Errorf("liggghts: case %s: insertion %s: pour rate %g particles/s must be positive", t.c.Name, name, ins.Rate)
 		}
 		if err := t.distribution(i, ins); err != nil {
 			return err
 		}
 		region, err := t.region(fmt.Sprintf("ins_%d_region", i), ins.Region)
 		if err != nil {
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: %w", t.c.Name, name, err)
+			return fmt.Errorf("liggghts: case %s: insertion %s: %w", t.c.Name, name, err)
 		}
 		meanVolume := meanParticleVolume(ins.Radius, t.opt.RadiusBins)
 		count := ins.Count
@@ -80,7 +80,7 @@ func (t *translator) pourInsertions() error {
 			count = int(math.Round(ins.FillFraction * regionVolume(ins.Region) / meanVolume))
 		}
 		if count <= 0 {
-			return fmt.Errorf("solvers/liggghts: case %s: insertion %s: set count or fill_fraction", t.c.Name, name)
+			return fmt.Errorf("liggghts: case %s: insertion %s: set count or fill_fraction", t.c.Name, name)
 		}
 		every := math.Min(0.01/t.dt, 0.1*regionVolume(ins.Region)/(ins.Rate*t.dt*meanVolume))
 		t.printf("fix ins_%d all insert/rate/region seed %d distributiontemplate ins_%d_dist nparticles %d particlerate %s insert_every %d overlapcheck yes all_in yes vel constant %s region %s\n",
@@ -96,11 +96,11 @@ func (t *translator) distribution(i int, ins cases.Insertion) error {
 	c := t.c
 	name := insertionName(ins, i)
 	if ins.Material < 0 || ins.Material >= len(c.Materials) {
-		return fmt.Errorf("solvers/liggghts: case %s: insertion %s: material index %d out of range [0, %d)", c.Name, name, ins.Material, len(c.Materials))
+		return fmt.Errorf("liggghts: case %s: insertion %s: material index %d out of range [0, %d)", c.Name, name, ins.Material, len(c.Materials))
 	}
 	radii, weights, err := discreteRadii(ins.Radius, t.opt.RadiusBins)
 	if err != nil {
-		return fmt.Errorf("solvers/liggghts: case %s: insertion %s: %w", c.Name, name, err)
+		return fmt.Errorf("liggghts: case %s: insertion %s: %w", c.Name, name, err)
 	}
 	var total float64
 	for k, r := range radii {

@@ -22,7 +22,7 @@ func (t *translator) outletRegions() error {
 	for k, o := range t.c.Outlets {
 		name := fmt.Sprintf("outlet_%d", k)
 		if _, err := t.region(name, o.Region); err != nil {
-			return fmt.Errorf("solvers/liggghts: case %s: outlet %s: %w", t.c.Name, outletName(o, k), err)
+			return fmt.Errorf("liggghts: case %s: outlet %s: %w", t.c.Name, outletName(o, k), err)
 		}
 		t.printf("variable %s_n equal count(all,%s)\n", name, name)
 		t.printf("variable %s_m equal mass(all,%s)\n", name, name)

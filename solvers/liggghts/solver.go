@@ -80,7 +80,7 @@ func FindExecutable(path string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("solvers/liggghts: no LIGGGHTS executable found on PATH (tried liggghts, lmp_auto); install it (Debian: apt-get install liggghts) or set the executable path")
+	return "", errors.New("liggghts: no LIGGGHTS executable found on PATH (tried liggghts, lmp_auto); install it (Debian: apt-get install liggghts) or set the executable path")
 }
 
 // ExecutableVersion runs the LIGGGHTS program at exe on an empty input
@@ -99,9 +99,9 @@ func ExecutableVersion(exe string) (string, error) {
 		return v, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("solvers/liggghts: running %s for its version: %w", exe, err)
+		return "", fmt.Errorf("liggghts: running %s for its version: %w", exe, err)
 	}
-	return "", fmt.Errorf("solvers/liggghts: %s printed no \"(Version ...,\" banner; check that it is a LIGGGHTS executable", exe)
+	return "", fmt.Errorf("liggghts: %s printed no \"(Version ...,\" banner; check that it is a LIGGGHTS executable", exe)
 }
 
 // parseBannerVersion finds the version in LIGGGHTS's first line,
@@ -132,7 +132,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	}
 	dir, err := os.MkdirTemp(s.opt.WorkDir, "neusim-liggghts-")
 	if err != nil {
-		return fmt.Errorf("solvers/liggghts: create work directory: %w", err)
+		return fmt.Errorf("liggghts: create work directory: %w", err)
 	}
 	if err := in.WriteDir(dir); err != nil {
 		return err
@@ -161,7 +161,7 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 	log.Info("liggghts: starting", "case", c.Name, "dir", dir, "command", cmd.String())
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("solvers/liggghts: start %s: %w", name, err)
+		return fmt.Errorf("liggghts: start %s: %w", name, err)
 	}
 	exited := make(chan error, 1)
 	waited := make(chan struct{})
@@ -221,13 +221,13 @@ func (st *stream) follow(ctx context.Context, exited <-chan error, poll time.Dur
 				return ctx.Err()
 			}
 			if err != nil {
-				return fmt.Errorf("solvers/liggghts: LIGGGHTS failed (%v): %s; see %s", err, st.out.failure(), filepath.Join(st.dir, "log.liggghts"))
+				return fmt.Errorf("liggghts: LIGGGHTS failed (%v): %s; see %s", err, st.out.failure(), filepath.Join(st.dir, "log.liggghts"))
 			}
 			if err := st.send(true); err != nil {
 				return err
 			}
 			if st.next <= st.in.Steps {
-				return fmt.Errorf("solvers/liggghts: LIGGGHTS exited before writing the dump of step %d: %s; see %s", st.next, st.out.failure(), st.dir)
+				return fmt.Errorf("liggghts: LIGGGHTS exited before writing the dump of step %d: %s; see %s", st.next, st.out.failure(), st.dir)
 			}
 			return nil
 		case <-ticker.C:
@@ -275,7 +275,7 @@ func (st *stream) sendFrame(step int64) error {
 	path := st.dumpPath(step)
 	r, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("solvers/liggghts: %w", err)
+		return fmt.Errorf("liggghts: %w", err)
 	}
 	defer r.Close()
 
@@ -288,7 +288,7 @@ func (st *stream) sendFrame(step int64) error {
 		frame = f
 	}
 	if frame == nil {
-		return fmt.Errorf("solvers/liggghts: %s: no snapshot in the dump", path)
+		return fmt.Errorf("liggghts: %s: no snapshot in the dump", path)
 	}
 
 	if len(st.c.Outlets) > 0 {

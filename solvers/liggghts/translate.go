@@ -110,10 +110,10 @@ func (in *Input) WriteDir(dir string) error {
 func writeFileAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("solvers/liggghts: write %s: %w", path, err)
+		return fmt.Errorf("liggghts: write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("solvers/liggghts: rename %s: %w", tmp, err)
+		return fmt.Errorf("liggghts: rename %s: %w", tmp, err)
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func Script(c *cases.Case, opt ScriptOptions) (string, error) {
 // name the feature.
 func Translate(c *cases.Case, opt ScriptOptions) (*Input, error) {
 	if c.Fluid != nil {
-		return nil, fmt.Errorf("solvers/liggghts: case %s is a fluid case; LIGGGHTS runs particle cases (use the lbm solver)", c.Name)
+		return nil, fmt.Errorf("liggghts: case %s is a fluid case; LIGGGHTS runs particle cases (use the lbm solver)", c.Name)
 	}
 	t, err := newTranslator(c, opt)
 	if err != nil {
@@ -177,11 +177,11 @@ type translator struct {
 
 func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 	if len(c.Materials) == 0 {
-		return nil, fmt.Errorf("solvers/liggghts: case %s: no materials; add at least one under materials", c.Name)
+		return nil, fmt.Errorf("liggghts: case %s: no materials; add at least one under materials", c.Name)
 	}
 	for i, ins := range c.Insertions {
 		if _, _, err := discreteRadii(ins.Radius, 1); err != nil {
-			return nil, fmt.Errorf("solvers/liggghts: case %s: insertion %s: %w", c.Name, insertionName(ins, i), err)
+			return nil, fmt.Errorf("liggghts: case %s: insertion %s: %w", c.Name, insertionName(ins, i), err)
 		}
 	}
 	dt, err := timeStep(c, opt.Initial)
@@ -189,10 +189,10 @@ func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 		return nil, err
 	}
 	if c.Solver.Duration <= 0 {
-		return nil, fmt.Errorf("solvers/liggghts: case %s: solver duration %g s must be positive", c.Name, c.Solver.Duration)
+		return nil, fmt.Errorf("liggghts: case %s: solver duration %g s must be positive", c.Name, c.Solver.Duration)
 	}
 	if c.Solver.OutputInterval <= 0 {
-		return nil, fmt.Errorf("solvers/liggghts: case %s: solver output interval %g s must be positive", c.Name, c.Solver.OutputInterval)
+		return nil, fmt.Errorf("liggghts: case %s: solver output interval %g s must be positive", c.Name, c.Solver.OutputInterval)
 	}
 	if c.Solver.TimeStep == 0 {
 		// Shorten the automatic step so that frames fall on multiples of
@@ -216,7 +216,7 @@ func newTranslator(c *cases.Case, opt ScriptOptions) (*translator, error) {
 		t.skin = 0.4 * t.maxRadius
 	}
 	if t.skin <= 0 {
-		return nil, fmt.Errorf("solvers/liggghts: case %s: no particle radius found for the neighbour skin; set solver skin", c.Name)
+		return nil, fmt.Errorf("liggghts: case %s: no particle radius found for the neighbour skin; set solver skin", c.Name)
 	}
 	return t, nil
 }
@@ -284,7 +284,7 @@ func (t *translator) box() error {
 	c := t.c
 	lo, hi := c.Domain.Min, c.Domain.Max
 	if !(hi.X > lo.X && hi.Y > lo.Y && hi.Z > lo.Z) {
-		return fmt.Errorf("solvers/liggghts: case %s: domain min %v must be below max %v on every axis", c.Name, lo, hi)
+		return fmt.Errorf("liggghts: case %s: domain min %v must be below max %v on every axis", c.Name, lo, hi)
 	}
 	if t.opt.Initial != nil {
 		data, err := dataFile(c, t.opt.Initial)

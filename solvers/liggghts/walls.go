@@ -17,12 +17,12 @@ import (
 func (t *translator) walls() error {
 	for i, w := range t.c.Walls {
 		if w.Material < 0 || w.Material >= len(t.c.Materials) {
-			return fmt.Errorf("solvers/liggghts: case %s: wall %s: material index %d out of range [0, %d)", t.c.Name, wallName(w, i), w.Material, len(t.c.Materials))
+			return fmt.Errorf("liggghts: case %s: wall %s: material index %d out of range [0, %d)", t.c.Name, wallName(w, i), w.Material, len(t.c.Materials))
 		}
 		prims, ok := t.primitives(w)
 		if !ok {
 			if err := t.meshWall(i, w); err != nil {
-				return fmt.Errorf("solvers/liggghts: case %s: wall %s: %w", t.c.Name, wallName(w, i), err)
+				return fmt.Errorf("liggghts: case %s: wall %s: %w", t.c.Name, wallName(w, i), err)
 			}
 			continue
 		}
