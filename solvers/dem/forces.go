@@ -33,12 +33,13 @@ const (
 // its state is in registers, is set by end.
 //
 // Phase one resolves every listed pair, rows in parallel, summing each
-// row on its first member and buffering the second member's share.
-// Phase two adds each particle's shares in a fixed order, its wall
-// contacts and gravity, particles in parallel. Neither phase writes
-// anything another chunk reads, and a single chunk adds the shares in the
-// same order without the buffer, so the result is the same for any
-// number of workers.
+// row on its first member. The second member's share goes straight into
+// its sum, unless that particle receives shares from two chunks, whose
+// shares are buffered. Phase two adds the buffered shares in a fixed
+// order, the wall contacts and gravity, particles in parallel. Neither
+// phase writes anything another chunk reads, and a single chunk adds the
+// shares in the same order without the buffer, so the result is the same
+// for any number of workers.
 func (r *run) computeForces(end stepEnd) error {
 	s := &r.s
 	n := s.len()

@@ -8,11 +8,13 @@ import (
 )
 
 // computeRows resolves the contacts of the pairs in rows [lo, hi), sums
-// each row's forces on its first member in list order, stores each
-// pair's share for the second member in onJ and updates the history.
-// It writes only to rows [lo, hi) and their pairs, so rows can run in
-// parallel. With scatter set, which needs rows [0, N) in one call, the
-// shares go straight into accForce and accTorque instead of onJ.
+// each row's forces on its first member in list order, adds each pair's
+// share for the second member to that member's sum or stores it in onJ,
+// and updates the history. Without scatter, [lo, hi) is one chunk of the
+// split the list was built for, and the call writes only to the sums of
+// its own rows, to onJ and to its pairs, so chunks can run in parallel.
+// With scatter set, which needs rows [0, N) in one call, every share
+// goes straight into accForce and accTorque.
 //
 // The contact law is written out here instead of calling law.resolve,
 // which the compiler does not inline, so that the call, its contact and
@@ -27,6 +29,9 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	if scatter {
 		clear(p.accForce)
 		clear(p.accTorque)
+	} else {
+		clear(p.accForce[lo:hi])
+		clear(p.accTorque[lo:hi])
 	}
 	box := p.nl.Box
 
@@ -37,6 +42,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 	radius, mass, material := s.radius[:n], s.mass[:n], s.material[:n]
 	nb := p.nl.Neighbors
 	touching, shear := p.touching[:len(nb)], p.shear[:len(nb)]
+	accForce, accTorque := p.accForce[:n], p.accTorque[:n]
 	slot := p.slot
 	if !scatter {
 		slot = slot[:len(nb)]
@@ -142,25 +148,27 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 				torqueJ = r3.Sub(torqueJ, m)
 			}
 
-			// Sums: i's share now, j's share in the buffer or directly.
+			// Sums: i's share now, j's share straight into its sum or,
+			// for a particle with shares from two chunks, into the buffer.
 			fi = r3.Add(fi, force)
 			ti = r3.Add(ti, torqueI)
-			if scatter {
-				p.accForce[j] = r3.Sub(p.accForce[j], force)
-				p.accTorque[j] = r3.Add(p.accTorque[j], torqueJ)
+			if scatter || slot[k] < 0 {
+				accForce[j] = r3.Sub(accForce[j], force)
+				accTorque[j] = r3.Add(accTorque[j], torqueJ)
 			} else {
 				p.onJ[slot[k]] = forceTorque{force: r3.Scale(-1, force), torque: torqueJ}
 			}
 			touching[k] = true
 		}
-		if scatter {
-			// Rows run in ascending order, so every share for particle i
-			// is already in its sum, and adding the row completes it.
-			p.accForce[i] = r3.Add(p.accForce[i], fi)
-			p.accTorque[i] = r3.Add(p.accTorque[i], ti)
+		// Rows run in ascending order, so every share for particle i that
+		// goes straight into its sum is already there, and adding the row
+		// completes it. A particle with buffered shares has nothing else
+		// in its sum, which then holds the row alone.
+		if scatter || p.jStart[i] == p.jStart[i+1] {
+			accForce[i] = r3.Add(accForce[i], fi)
+			accTorque[i] = r3.Add(accTorque[i], ti)
 		} else {
-			p.rowForce[i] = fi
-			p.rowTorque[i] = ti
+			accForce[i], accTorque[i] = fi, ti
 		}
 	}
 }
@@ -169,7 +177,7 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 // buffered share of pair k, whose particles no longer touch.
 func (p *pairs) separate(k int, scatter bool) {
 	p.touching[k] = false
-	if !scatter {
+	if !scatter && p.slot[k] >= 0 {
 		p.onJ[p.slot[k]] = forceTorque{}
 	}
 	p.shear[k] = r3.Vec{}

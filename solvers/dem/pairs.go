@@ -21,26 +21,31 @@ type pairs struct {
 	roll     []r3.Vec // epsd spring torque per pair, N m; nil for other models
 	touching []bool   // pair in contact during the last force computation
 
-	// onJ is the force and torque each pair puts on its second member j,
-	// zero for pairs not touching, grouped by j: particle k's shares are
-	// onJ[jStart[k]:jStart[k+1]], in ascending pair order, and pair q's
-	// share is onJ[slot[q]]. The grouping makes the gather a sequential
-	// read. The first member's share is summed while its row is resolved,
-	// into rowForce and rowTorque.
-	onJ       []forceTorque
-	rowForce  []r3.Vec // N, per particle
-	rowTorque []r3.Vec // N m, per particle
-
-	// With a single chunk the second members' shares are added straight
-	// into accForce and accTorque in list order, the same order the
-	// parallel gather through onJ uses, and each row sum after them, so
-	// both give the same sums. Only one of the two sets is allocated.
+	// accForce and accTorque are the pair force and torque sums per
+	// particle. With a single chunk every pair adds its second member's
+	// share straight into them in list order, and each row then adds its
+	// sum on the first member. Every particle's sum is then its shares
+	// in ascending pair order followed by its own row.
+	//
+	// With several chunks, rows run in parallel, and a particle that is
+	// the second member of a pair whose row lies in an earlier chunk
+	// could receive shares from two workers. Such a particle is marked
+	// in jStart: its shares go to onJ instead, grouped by particle, so
+	// that particle k's shares are onJ[jStart[k]:jStart[k+1]] in
+	// ascending pair order, and pair q's share is onJ[slot[q]]. Its row
+	// sum goes alone into its acc entry, and total adds the shares and
+	// the row in the single chunk's order. The shares of every other
+	// particle come from rows of its own chunk, which one worker runs in
+	// ascending order, so they are added straight into its sums as with
+	// a single chunk (slot -1). Either way the bits are those of a
+	// single chunk.
 	accForce  []r3.Vec // N, per particle
 	accTorque []r3.Vec // N m, per particle
-
-	jStart   []int32 // per particle, and one past the last
-	slot     []int32 // per pair
-	buffered bool    // onJ, jStart and slot are set up for this list
+	onJ       []forceTorque
+	jStart    []int32 // per particle, and one past the last
+	slot      []int32 // per pair: index into onJ, or -1
+	chunkEnd  []int32 // per particle: one past the last row of its chunk
+	buffered  bool    // onJ, jStart, slot and chunkEnd are set up for this list
 
 	// The previous list with particle ids, for the history merge.
 	buildIDs []int64
@@ -83,19 +88,15 @@ func (p *pairs) rebuild(s *state, pl *pool) error {
 		p.roll = resizeZeroParallel(pl, p.roll, np)
 	}
 
-	// A parallel force computation buffers the second members' shares
-	// and keeps the row sums apart; a single chunk sums both straight
-	// into accForce and accTorque. The particle count, and with it the
-	// number of chunks, stays the same until the next rebuild.
-	p.buffered = pl.chunks(n) > 1
+	// The particle count, and with it the chunks of a parallel force
+	// computation, stays the same until the next rebuild.
+	chunks := pl.chunks(n)
+	p.buffered = chunks > 1
+	p.accForce = resizeZero(p.accForce, n)
+	p.accTorque = resizeZero(p.accTorque, n)
 	if p.buffered {
-		p.onJ = resizeZeroParallel(pl, p.onJ, np)
-		p.buildTranspose(n)
-		p.rowForce = resizeZero(p.rowForce, n)
-		p.rowTorque = resizeZero(p.rowTorque, n)
-	} else {
-		p.accForce = resizeZero(p.accForce, n)
-		p.accTorque = resizeZero(p.accTorque, n)
+		p.buildTranspose(n, chunks)
+		p.onJ = resizeZeroParallel(pl, p.onJ, int(p.jStart[n]))
 	}
 
 	if len(p.oldStart) > 0 {
@@ -153,14 +154,36 @@ func (p *pairs) carryRows(lo, hi int) {
 	}
 }
 
-// buildTranspose fills jStart and slot with a counting sort of the pairs
-// by their second member. Pairs are visited in list order, so each
-// particle's pairs stay ascending.
-func (p *pairs) buildTranspose(n int) {
-	nb := p.nl.Neighbors
+// buildTranspose marks the particles that receive a share from a row in
+// an earlier chunk, for the split of n particles into chunks that
+// pool.run makes. It then fills jStart and slot with a counting sort of
+// the marked particles' pairs by second member. Pairs are visited in list
+// order, so each particle's shares stay ascending.
+func (p *pairs) buildTranspose(n, chunks int) {
+	start, nb := p.nl.Start, p.nl.Neighbors
+	p.chunkEnd = resizeZero(p.chunkEnd, n)
+	for ch := range chunks {
+		lo, hi := ch*n/chunks, (ch+1)*n/chunks
+		for i := lo; i < hi; i++ {
+			p.chunkEnd[i] = int32(hi)
+		}
+	}
+
+	// A marked particle has all its shares buffered, not only those
+	// from earlier chunks.
+	cross := make([]bool, n)
+	for i := range n {
+		for _, j := range nb[start[i]:start[i+1]] {
+			if j >= p.chunkEnd[i] {
+				cross[j] = true
+			}
+		}
+	}
 	p.jStart = resizeZero(p.jStart, n+1)
 	for _, j := range nb {
-		p.jStart[j+1]++
+		if cross[j] {
+			p.jStart[j+1]++
+		}
 	}
 	for k := range n {
 		p.jStart[k+1] += p.jStart[k]
@@ -168,8 +191,11 @@ func (p *pairs) buildTranspose(n int) {
 	p.slot = resizeZero(p.slot, len(nb))
 	fill := slices.Clone(p.jStart[:n])
 	for q, j := range nb {
-		p.slot[q] = fill[j]
-		fill[j]++
+		p.slot[q] = -1
+		if cross[j] {
+			p.slot[q] = fill[j]
+			fill[j]++
+		}
 	}
 }
 
@@ -188,16 +214,19 @@ type overlapFault struct {
 }
 
 // sumParticle returns the total pair force and torque on particle k
-// after a parallel computeRows: the shares of the pairs where it is the
-// second member, in ascending pair order, plus its row sum. Pairs not
-// touching add zeros. After a single-chunk computeRows the same sums, in
-// the same order, are accForce[k] and accTorque[k].
+// after computeRows has run over every row. A particle with buffered
+// shares adds them in ascending pair order and then its row sum, the
+// order in which a single chunk adds them into its acc entry. Pairs not
+// touching add zeros.
 func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
+	if !p.buffered || p.jStart[k] == p.jStart[k+1] {
+		return p.accForce[k], p.accTorque[k]
+	}
 	for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {
 		f = r3.Add(f, share.force)
 		t = r3.Add(t, share.torque)
 	}
-	return r3.Add(f, p.rowForce[k]), r3.Add(t, p.rowTorque[k])
+	return r3.Add(f, p.accForce[k]), r3.Add(t, p.accTorque[k])
 }
 
 // resizeZeroParallel is resizeZero with the clearing split over the

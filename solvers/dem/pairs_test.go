@@ -35,11 +35,12 @@ func resolvePair(l *law, s *state, i, j int, dt float64, shear, roll *r3.Vec) co
 // TestPairSumsMatchBruteForce checks the per-particle pair force sums
 // against a brute-force sum over every overlapping pair: a jittered,
 // compressed lattice of beads with random velocities and spins. One
-// worker adds the second members' shares straight into the sums; several
-// buffer them per pair and gather them per particle. A share lost or
-// counted twice shows as an error of the size of a contact force. The sums
-// may differ from the brute force only by the order of addition, and
-// every number of workers must give the same bits.
+// worker adds the second members' shares straight into the sums. Several
+// workers buffer the shares of the particles at chunk boundaries and
+// gather them per particle. A share lost or counted twice shows as an
+// error of the size of a contact force. The sums may differ from the
+// brute force only by the order of addition, and every number of workers
+// must give the same bits.
 func TestPairSumsMatchBruteForce(t *testing.T) {
 	c := impactCase([]cases.Material{
 		{Name: "glass", Density: 2500, YoungsModulus: 5e6, Poisson: 0.45, Restitution: 0.9, Friction: 0.3, RollingFriction: 0.01},
@@ -79,6 +80,13 @@ func TestPairSumsMatchBruteForce(t *testing.T) {
 		chunks := pl.chunks(n)
 		if (chunks > 1) != (workers > 1) {
 			t.Fatalf("%d chunks for %d workers and %d particles; the test needs one chunk for one worker and several otherwise", chunks, workers, n)
+		}
+		// Both routes of the shares must be taken: straight into the sums
+		// and, for particles at the chunk boundary, through the buffer.
+		if chunks > 1 {
+			if buffered := int(p.jStart[n]); buffered == 0 || buffered == p.nl.Pairs() {
+				t.Fatalf("%d of %d pairs buffered with %d chunks; the test needs some pairs on each route", buffered, p.nl.Pairs(), chunks)
+			}
 		}
 		faults := make([]overlapFault, chunks)
 		for k := range faults {
