@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"math"
 	"os"
 	"os/exec"
@@ -84,14 +83,7 @@ func TestRunWithLIGGGHTSMatchesDEM(t *testing.T) {
 		if code, _, stderr := runCLI(t, "--log-level", "warn", "run", tinyHopper, "--solver", solver, "--out", out, "--no-trajectory"); code != exitOK {
 			t.Fatalf("neusim run --solver %s exited %d: %s", solver, code, stderr)
 		}
-		data, err := os.ReadFile(filepath.Join(out, "summary.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sum runSummary
-		if err := json.Unmarshal(data, &sum); err != nil {
-			t.Fatal(err)
-		}
+		sum := readRunSummary(t, out)
 		discharged[solver] = sum.Summary["discharged_mass.discharged_mass"].Value
 	}
 	// Both codes empty the tiny hopper within 0.25 s; a difference of a

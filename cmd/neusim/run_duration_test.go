@@ -90,14 +90,7 @@ func TestRunStoppedBySignal(t *testing.T) {
 	if !strings.Contains(stderr.String(), "interrupted by SIGTERM") {
 		t.Errorf("run stopped by SIGTERM printed %q, want it to name the signal", stderr.String())
 	}
-	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum runSummary
-	if err := json.Unmarshal(data, &sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := readRunSummary(t, out)
 	if sum.Completed || sum.Error != "interrupted by SIGTERM" {
 		t.Errorf("summary: completed %v, error %q; want an incomplete run interrupted by SIGTERM", sum.Completed, sum.Error)
 	}

@@ -24,14 +24,7 @@ func TestRunWritesSummaryTrajectoryAndVTK(t *testing.T) {
 		t.Errorf("printed summary lacks the discharged mass:\n%s", stdout)
 	}
 
-	var sum runSummary
-	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &sum); err != nil {
-		t.Fatalf("summary.json: %v", err)
-	}
+	sum := readRunSummary(t, out)
 	if !sum.Completed || sum.Case != "tiny_hopper" || sum.Solver != "dem" {
 		t.Errorf("summary header = %+v", sum)
 	}
@@ -161,4 +154,18 @@ func TestClearStaleVTKKeepsOtherFiles(t *testing.T) {
 		}
 		t.Errorf("left %v, want only notes.txt", names)
 	}
+}
+
+// readRunSummary reads the summary.json that a run wrote into dir.
+func readRunSummary(t *testing.T, dir string) runSummary {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum runSummary
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatalf("%s: %v", filepath.Join(dir, "summary.json"), err)
+	}
+	return sum
 }

@@ -34,14 +34,7 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("neusim run with the surrogate exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
-	var sum runSummary
-	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := readRunSummary(t, out)
 	if sum.Solver != "surrogate" || !sum.Completed {
 		t.Errorf("summary: solver %q, completed %v; want a completed surrogate run", sum.Solver, sum.Completed)
 	}
@@ -75,7 +68,7 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 		t.Fatalf("neusim compare exited %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	var rep map[string]any
-	data, err = os.ReadFile(filepath.Join(cmp, "report.json"))
+	data, err := os.ReadFile(filepath.Join(cmp, "report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
