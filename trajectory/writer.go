@@ -212,6 +212,25 @@ func (w *Writer) Close() error {
 	return nil
 }
 
+// Abort closes the trajectory and removes its temporary file, leaving
+// any file already at the final name as it was. It is for a writer whose
+// input failed before the trajectory was complete, and does nothing after
+// Close.
+func (w *Writer) Abort() error {
+	if w.file == nil {
+		return nil
+	}
+	err := w.file.Close()
+	w.file = nil
+	if rerr := os.Remove(w.tmp); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+		err = errors.Join(err, rerr)
+	}
+	if err != nil {
+		return fmt.Errorf("trajectory: aborting %s: %w", w.tmp, err)
+	}
+	return nil
+}
+
 // bytesOf reinterprets a slice of fixed-size numbers as its bytes.
 // Arrow buffers are little-endian on every platform neusim supports.
 func bytesOf[T int32 | int64 | float64 | r3.Vec](s []T) []byte {

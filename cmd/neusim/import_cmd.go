@@ -60,11 +60,11 @@ line.`,
 				if err != nil {
 					return fmt.Errorf("import: %w", err)
 				}
-				err = liggghts.ImportDumps(c.Args().Slice(), liggghts.DumpOptions{TimeStep: c.Float64("dt"), Densities: dens}, w)
-				if cerr := w.Close(); cerr != nil {
-					err = errors.Join(err, cerr)
+				// A failed import leaves a file already at --out as it was.
+				if err := liggghts.ImportDumps(c.Args().Slice(), liggghts.DumpOptions{TimeStep: c.Float64("dt"), Densities: dens}, w); err != nil {
+					return errors.Join(fmt.Errorf("import: %w", err), w.Abort())
 				}
-				if err != nil {
+				if err := w.Close(); err != nil {
 					return fmt.Errorf("import: %w", err)
 				}
 				fmt.Fprintf(env.stdout, "wrote %s to %s\n", counted(w.Frames(), "frame"), c.String("out"))

@@ -70,6 +70,37 @@ func TestImportLIGGGHTSNeedsDensity(t *testing.T) {
 	}
 }
 
+// TestImportFailureKeepsOutput checks that an import whose input is
+// missing or not a dump leaves a file already at --out as it was.
+func TestImportFailureKeepsOutput(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "keep.arrow")
+	want := []byte("an earlier trajectory")
+	notDump := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDump, []byte("no dump here\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, input := range []string{filepath.Join(dir, "missing.dump"), notDump} {
+		if err := os.WriteFile(out, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, "import", "liggghts", input, "--out", out, "--dt", "1e-5")
+		if code != exitFailure {
+			t.Errorf("import of %s exited %d, want %d: %s", input, code, exitFailure, stderr)
+		}
+		got, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("import of %s replaced the existing %s (now %d bytes)", input, out, len(got))
+		}
+		if left, _ := filepath.Glob(out + "*.tmp*"); len(left) > 0 {
+			t.Errorf("import of %s left temporary files %v", input, left)
+		}
+	}
+}
+
 func TestRunWithLIGGGHTSMatchesDEM(t *testing.T) {
 	if _, err := exec.LookPath("liggghts"); err != nil {
 		if os.Getenv("CI") != "" {

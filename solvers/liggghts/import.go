@@ -35,7 +35,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 	for _, fl := range files {
 		r, err := os.Open(fl.path)
 		if err != nil {
-			return fmt.Errorf("liggghts: import: %w", err)
+			return fmt.Errorf("liggghts: %w", err)
 		}
 		for f, err := range ReadDump(r, fl.path, opt) {
 			if err != nil {
@@ -61,7 +61,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 func firstStep(path string) (int64, error) {
 	r, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("liggghts: import: %w", err)
+		return 0, fmt.Errorf("liggghts: %w", err)
 	}
 	defer r.Close()
 	sc := bufio.NewScanner(r)
