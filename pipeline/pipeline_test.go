@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -189,6 +190,28 @@ func TestPipelineTinyHopper(t *testing.T) {
 			t.Errorf("frame %d differs between 2 workers and 1 worker", i)
 			break
 		}
+	}
+
+	// A run stopped right after a surrogate frame reports that frame's
+	// time last, as a summary written after the stop records it.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var lastFrame, lastProgress float64
+	stopAt := len(frames) - 2
+	written := 0
+	err = s.Run(ctx, c, solvers.SinkFunc(func(f *particles.Frame) error {
+		lastFrame = f.Time
+		written++
+		if written == stopAt {
+			cancel()
+		}
+		return nil
+	}), func(p solvers.Progress) { lastProgress = p.Time })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run stopped at frame %d returned %v, want context.Canceled", stopAt, err)
+	}
+	if lastProgress != lastFrame {
+		t.Errorf("run stopped after the frame at %g s last reported progress at %g s", lastFrame, lastProgress)
 	}
 }
 

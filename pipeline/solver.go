@@ -284,7 +284,9 @@ func (s *Solver) Run(ctx context.Context, c *cases.Case, sink solvers.Sink, prog
 				return err
 			}
 		}
-		if progress != nil && (k == total || time.Since(last) > 200*time.Millisecond) {
+		// Progress follows every written frame, so that a run stopped
+		// after it reports the frame's step and time.
+		if progress != nil && (k == total || k%perOutput == 0 || time.Since(last) > 200*time.Millisecond) {
 			last = time.Now()
 			progress(solvers.Progress{Step: r.frame.Step, Steps: step + int64(total), Time: handover + float64(k)*dt,
 				Duration: c.Solver.Duration, Particles: r.frame.Len(), Elapsed: time.Since(start)})
