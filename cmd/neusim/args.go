@@ -30,7 +30,12 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	}
 	out = append(out, globals...)
 
-	if len(rest) > 0 && rest[0] == "help" && len(rest) > 1 && findCommand(app.Commands, rest[1]) != nil {
+	if len(rest) > 1 && rest[0] == "help" {
+		if findCommand(app.Commands, rest[1]) == nil {
+			// The app's action reports the unknown command with a
+			// suggestion, as for "neusim rnu".
+			return append(out, rest[1])
+		}
 		rest = append(append([]string(nil), rest[1:]...), "--help")
 	}
 	if len(rest) == 0 {

@@ -123,12 +123,14 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 // TestUnknownCommandSuggests checks that a misspelt command is a usage
 // error that names it and the closest command.
 func TestUnknownCommandSuggests(t *testing.T) {
-	code, _, errs := runCLI(t, "rnu", "hopper")
-	if code != exitUsage {
-		t.Errorf("neusim rnu exited %d, want %d", code, exitUsage)
-	}
-	if !strings.Contains(errs, `unknown command "rnu"`) || !strings.Contains(errs, `did you mean "run"?`) {
-		t.Errorf("neusim rnu printed %q, want the unknown command and the suggestion run", errs)
+	for _, args := range [][]string{{"rnu", "hopper"}, {"help", "rnu"}} {
+		code, _, errs := runCLI(t, args...)
+		if code != exitUsage {
+			t.Errorf("neusim %s exited %d, want %d", strings.Join(args, " "), code, exitUsage)
+		}
+		if !strings.Contains(errs, `unknown command "rnu"`) || !strings.Contains(errs, `did you mean "run"?`) {
+			t.Errorf("neusim %s printed %q, want the unknown command and the suggestion run", strings.Join(args, " "), errs)
+		}
 	}
 }
 

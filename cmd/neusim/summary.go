@@ -126,7 +126,10 @@ func writeJSON(path string, v any) error {
 
 // printSummary writes the summary values of a finished run to stdout.
 func printSummary(env *environment, s *runSummary, out string) {
-	if p := s.Surrogate; p != nil {
+	if p := s.Surrogate; p != nil && p.SurrogateSteps == 0 && s.Completed {
+		fmt.Fprintf(env.stdout, "%s: %s solver, %d DEM steps; the run ended before the handover to the surrogate, so DEM simulated all of its %.4g s in %.1f s wall time\n",
+			s.Case, s.Solver, p.DEMSteps, s.SimTime, s.WallTime)
+	} else if p != nil {
 		fmt.Fprintf(env.stdout, "%s: %s solver, %d DEM steps to the handover at %.4g s (%.1f s wall time), then %d surrogate steps of %.4g s; %.4g s simulated in %.1f s wall time\n",
 			s.Case, s.Solver, p.DEMSteps, p.HandoverS, p.DEMWallS, p.SurrogateSteps, p.SurrogateDt, s.SimTime, s.WallTime)
 		if p.Models > 1 {

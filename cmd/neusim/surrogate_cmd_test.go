@@ -62,6 +62,16 @@ func TestTrainRunCompareTinyHopper(t *testing.T) {
 		t.Errorf("run printed no split of DEM and surrogate steps:\n%s", stdout)
 	}
 
+	// A run that ends before the handover is DEM alone, and its summary
+	// line reports that.
+	code, stdout, stderr = runCLI(t, "--log-level", "warn", "run", tinyHopper, "--model", modelDir, "--duration", "0.05", "--out", filepath.Join(dir, "short"))
+	if code != exitOK {
+		t.Fatalf("neusim run --duration 0.05 with the surrogate exited %d\nstderr: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "ended before the handover") || strings.Contains(stdout, "surrogate steps of") {
+		t.Errorf("run ending before the handover printed:\n%s\nwant a line saying that DEM simulated all of it", stdout)
+	}
+
 	cmp := filepath.Join(dir, "compare")
 	code, stdout, stderr = runCLI(t, "--log-level", "warn", "compare", tinyHopper, "--model", model, "--out", cmp)
 	if code != exitOK {
