@@ -94,7 +94,7 @@ func CheckAxes(c *cases.Case, axes []Axis, allowExtrapolation bool) error {
 		p, ok := findParam(c, a.Name)
 		if !ok {
 			return fmt.Errorf("sweep: case %s: unknown parameter %q%s; the case has %s",
-				c.Name, a.Name, didYouMean(a.Name, paramNames(c)), strings.Join(paramNames(c), ", "))
+				c.Name, a.Name, cases.DidYouMean(a.Name, paramNames(c)), strings.Join(paramNames(c), ", "))
 		}
 		if seen[a.Name] {
 			return fmt.Errorf("sweep: parameter %s is swept twice: give it in one --param", a.Name)
@@ -132,13 +132,6 @@ func paramNames(c *cases.Case) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func didYouMean(name string, candidates []string) string {
-	if s := cases.Suggest(name, candidates); s != "" {
-		return fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	return ""
 }
 
 // ParseRange parses a --param specification for Latin hypercube sampling:

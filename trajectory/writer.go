@@ -222,11 +222,11 @@ func (w *Writer) Abort() error {
 	}
 	err := w.file.Close()
 	w.file = nil
-	if rerr := os.Remove(w.tmp); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-		err = errors.Join(err, rerr)
+	if removeErr := os.Remove(w.tmp); removeErr != nil && !errors.Is(removeErr, os.ErrNotExist) {
+		err = errors.Join(err, removeErr)
 	}
 	if err != nil {
-		return fmt.Errorf("trajectory: aborting %s: %w", w.tmp, err)
+		return fmt.Errorf("trajectory: abort %s: %w", w.tmp, err)
 	}
 	return nil
 }

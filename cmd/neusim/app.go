@@ -20,7 +20,7 @@ const (
 	exitFailure     = 1   // the command failed: bad input, solver error
 	exitUsage       = 2   // the command line itself is wrong
 	exitNotLanded   = 3   // the requested capability is not built yet
-	exitInterrupted = 130 // stopped by SIGINT (128 + 2), outputs kept; SIGTERM exits 143
+	exitInterrupted = 130 // stopped by SIGINT (128 + 2) with outputs kept, or 143 for SIGTERM
 )
 
 // usageError marks errors in the command line, as opposed to failures of
@@ -158,11 +158,7 @@ SI everywhere: m, s, kg, Pa, rad.`,
 			for _, cmd := range c.App.Commands {
 				names = append(names, cmd.Name)
 			}
-			hint := ""
-			if s := cases.Suggest(name, names); s != "" {
-				hint = fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			return usagef("unknown command %q%s; see 'neusim --help' for the commands", name, hint)
+			return usagef("unknown command %q%s; see 'neusim --help' for the commands", name, cases.DidYouMean(name, names))
 		},
 		Before: func(c *cli.Context) error {
 			logger, err := newLogger(env.stderr, c.String("log-level"), c.String("log-format"))

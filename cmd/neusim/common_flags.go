@@ -48,7 +48,7 @@ func loadCase(c *cli.Context, env *environment) (*cases.Case, error) {
 		name = c.Args().First()
 	}
 	if c.NArg() > 1 {
-		return nil, usagef("want one case, got %d arguments: %q", c.NArg(), c.Args().Slice())
+		return nil, usagef("expected one case, got %d arguments: %q; give one case name or case file", c.NArg(), c.Args().Slice())
 	}
 	cs, err := cases.Load(name, cases.Options{
 		Set:                c.StringSlice("set"),

@@ -19,7 +19,7 @@ import (
 
 func main() {
 	// The first SIGINT or SIGTERM cancels the command, which then closes
-	// its outputs; a second one stops the process at once.
+	// its outputs. A second one stops the process at once.
 	ctx, cancel := context.WithCancelCause(context.Background())
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)

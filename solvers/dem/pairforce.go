@@ -160,10 +160,9 @@ func (p *pairs) computeRows(l *law, s *state, dt float64, lo, hi int, fault *ove
 			}
 			touching[k] = true
 		}
-		// Rows run in ascending order, so every share for particle i that
-		// goes straight into its sum is already there, and adding the row
-		// completes it. A particle with buffered shares has nothing else
-		// in its sum, which then holds the row alone.
+		// Rows run in ascending order, so every direct share for particle
+		// i is already in its sum, and adding the row completes it. A
+		// particle with buffered shares gets its row sum alone.
 		if scatter || p.jStart[i] == p.jStart[i+1] {
 			accForce[i] = r3.Add(accForce[i], fi)
 			accTorque[i] = r3.Add(accTorque[i], ti)

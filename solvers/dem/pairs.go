@@ -22,30 +22,26 @@ type pairs struct {
 	touching []bool   // pair in contact during the last force computation
 
 	// accForce and accTorque are the pair force and torque sums per
-	// particle. With a single chunk every pair adds its second member's
-	// share straight into them in list order, and each row then adds its
-	// sum on the first member. Every particle's sum is then its shares
-	// in ascending pair order followed by its own row.
+	// particle. With one chunk, every pair adds its second member's share
+	// to them in list order, and each row then adds its sum on the first
+	// member.
 	//
-	// With several chunks, rows run in parallel, and a particle that is
-	// the second member of a pair whose row lies in an earlier chunk
-	// could receive shares from two workers. Such a particle is marked
-	// in jStart: its shares go to onJ instead, grouped by particle, so
-	// that particle k's shares are onJ[jStart[k]:jStart[k+1]] in
-	// ascending pair order, and pair q's share is onJ[slot[q]]. Its row
-	// sum goes alone into its acc entry, and total adds the shares and
-	// the row in the single chunk's order. The shares of every other
-	// particle come from rows of its own chunk, which one worker runs in
-	// ascending order, so they are added straight into its sums as with
-	// a single chunk (slot -1). Either way the bits are those of a
-	// single chunk.
+	// With several chunks, rows run in parallel. A particle that receives
+	// a share from a row in an earlier chunk is marked, and all its shares
+	// go to onJ instead, grouped by particle: particle k's shares are
+	// onJ[jStart[k]:jStart[k+1]] in ascending pair order, and pair q's
+	// share is onJ[slot[q]]. Its acc entry then holds its row sum alone,
+	// and sumParticle adds the two in the single chunk's order. Every
+	// other particle gets its shares from one worker in row order, so
+	// they go straight into its sums (slot -1). Either way the bits are
+	// those of a single chunk.
 	accForce  []r3.Vec // N, per particle
 	accTorque []r3.Vec // N m, per particle
 	onJ       []forceTorque
 	jStart    []int32 // per particle, and one past the last
 	slot      []int32 // per pair: index into onJ, or -1
-	chunkEnd  []int32 // per particle: one past the last row of its chunk
-	buffered  bool    // onJ, jStart, slot and chunkEnd are set up for this list
+	marked    []bool  // per particle: receives a share from an earlier chunk
+	buffered  bool    // onJ, jStart, slot and marked are set up for this list
 
 	// The previous list with particle ids, for the history merge.
 	buildIDs []int64
@@ -161,27 +157,21 @@ func (p *pairs) carryRows(lo, hi int) {
 // order, so each particle's shares stay ascending.
 func (p *pairs) buildTranspose(n, chunks int) {
 	start, nb := p.nl.Start, p.nl.Neighbors
-	p.chunkEnd = resizeZero(p.chunkEnd, n)
+	p.marked = resizeZero(p.marked, n)
 	for ch := range chunks {
 		lo, hi := ch*n/chunks, (ch+1)*n/chunks
-		for i := lo; i < hi; i++ {
-			p.chunkEnd[i] = int32(hi)
+		for _, j := range nb[start[lo]:start[hi]] {
+			if int(j) >= hi {
+				p.marked[j] = true
+			}
 		}
 	}
 
 	// A marked particle has all its shares buffered, not only those
 	// from earlier chunks.
-	cross := make([]bool, n)
-	for i := range n {
-		for _, j := range nb[start[i]:start[i+1]] {
-			if j >= p.chunkEnd[i] {
-				cross[j] = true
-			}
-		}
-	}
 	p.jStart = resizeZero(p.jStart, n+1)
 	for _, j := range nb {
-		if cross[j] {
+		if p.marked[j] {
 			p.jStart[j+1]++
 		}
 	}
@@ -192,7 +182,7 @@ func (p *pairs) buildTranspose(n, chunks int) {
 	fill := slices.Clone(p.jStart[:n])
 	for q, j := range nb {
 		p.slot[q] = -1
-		if cross[j] {
+		if p.marked[j] {
 			p.slot[q] = fill[j]
 			fill[j]++
 		}
@@ -214,12 +204,12 @@ type overlapFault struct {
 }
 
 // sumParticle returns the total pair force and torque on particle k
-// after computeRows has run over every row. A particle with buffered
-// shares adds them in ascending pair order and then its row sum, the
-// order in which a single chunk adds them into its acc entry. Pairs not
-// touching add zeros.
+// after a parallel computeRows has run over every row. A particle with
+// buffered shares adds them in ascending pair order and then its row
+// sum, the order in which a single chunk adds them into its acc entry.
+// Pairs not touching add zeros.
 func (p *pairs) sumParticle(k int) (f, t r3.Vec) {
-	if !p.buffered || p.jStart[k] == p.jStart[k+1] {
+	if p.jStart[k] == p.jStart[k+1] {
 		return p.accForce[k], p.accTorque[k]
 	}
 	for _, share := range p.onJ[p.jStart[k]:p.jStart[k+1]] {

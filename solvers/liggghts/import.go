@@ -44,7 +44,7 @@ func ImportDumps(paths []string, opt DumpOptions, w solvers.Sink) error {
 			}
 			if f.Step <= last {
 				r.Close()
-				return fmt.Errorf("liggghts: import: %s: step %d does not follow step %d in %s; pass each snapshot once", fl.path, f.Step, last, lastPlace)
+				return fmt.Errorf("liggghts: %s: step %d does not follow step %d in %s; pass each snapshot once", fl.path, f.Step, last, lastPlace)
 			}
 			last, lastPlace = f.Step, fl.path
 			if err := w.WriteFrame(f); err != nil {
